@@ -16,7 +16,7 @@ import type { PreparedProblem } from "../src/evaluation/evaluator-types.js";
 import { evaluateSample } from "../src/evaluation/results.js";
 import { defaultPython, sandboxCommand, stageHarness } from "../src/runtime/cpython/isolation.js";
 import { createRuntime } from "../src/runtime/index.js";
-import { tracerSource } from "../src/runtime/python-sources.js";
+import { sharedPythonSources } from "../src/runtime/python-sources.js";
 import { DATA_DIR } from "../scripts/shared-data.js";
 import { reportBench } from "./report.js";
 
@@ -48,8 +48,8 @@ for (const name of values.runtime ?? ["pyodide", "cpython"]) {
 
 /** The same tests, one fresh isolated interpreter per program, two at a time (one per core). */
 async function processPerProgram(): Promise<void> {
-  const runner = "import json, sys\nimport semtrace_tracer\njob = json.load(sys.stdin)\nsemtrace_tracer.run_job(job, lambda message: None)\n";
-  const harnessDir = stageHarness({ "semtrace_tracer.py": tracerSource(), "runner.py": runner });
+  const runner = "import json, sys\nimport semtrace_tracer\njob = json.load(sys.stdin)\nsemtrace_tracer.run_job(job, lambda message: None, lambda reach: False)\n";
+  const harnessDir = stageHarness({ ...sharedPythonSources(), "runner.py": runner });
   const command = sandboxCommand({ python: defaultPython()!, harnessDir, unsafeNoIsolation: false }, "runner.py");
   const byId = new Map(prepared.map((entry) => [entry.problem.id, entry]));
   const limit = pLimit(2);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { TraceSchema, TracedErrorSchema, TracedValueSchema } from "../config/trace-schema.js";
 import { sha256 } from "../core/hash.js";
-import { TRACE_SCHEMA_VERSION, type Limits, type Outcome, type RuntimeName, type Trace } from "../core/trace.js";
+import { TRACE_SCHEMA_VERSION, type Limits, type Outcome, type RuntimeName, type Trace, type TraceInput } from "../core/trace.js";
 import {
   DEFAULT_LIMITS,
   type CheckRequest,
@@ -38,35 +38,47 @@ export function resolveLimits(limits: Partial<Limits> | undefined): Limits {
   return { ...DEFAULT_LIMITS, ...limits };
 }
 
+/** Traces with the same limits that wait for a sandbox together, run as one job. */
+interface TraceBatch {
+  limits: Limits;
+  pending: { program: string; input: TraceInput; resolve: (trace: Trace) => void; reject: (error: unknown) => void }[];
+}
+
+/** Enough to spread the job start-up cost, few enough that one batch does not hold a slot for long. */
+const MAX_TRACE_BATCH = 32;
+
 /** A Runtime over any sandbox pool: builds jobs, applies deadlines, assembles results. */
 export class SandboxRuntime implements Runtime {
+  private readonly waitingTraces = new Map<string, TraceBatch>();
+
   constructor(
     readonly name: RuntimeName,
     private readonly pool: SandboxPool,
     private readonly pythonVersion: () => string,
   ) {}
 
-  async trace(request: TraceRequest): Promise<Trace> {
+  /**
+   * Traces with the same limits, requested while every slot is busy, share one sandbox job: a
+   * job's start-up is paid once, each program compiles once, and every run still starts from
+   * clean interpreter state.
+   */
+  trace(request: TraceRequest): Promise<Trace> {
     const limits = resolveLimits(request.limits);
-    const job: SandboxJob = {
-      kind: "trace",
-      payload: { program: request.program, input: request.input, limits },
-      phaseTimeoutMs: () => limits.timeoutMs,
-    };
-    const result = await this.pool.run(job);
-    const base = {
-      schemaVersion: TRACE_SCHEMA_VERSION,
-      runtime: { name: this.name, python: this.pythonVersion() },
-      limits,
-      programSha256: sha256(request.program),
-      input: request.input,
-    };
-    if (result.end.kind === "done") {
-      const body = TraceBodySchema.parse(result.end.body);
-      const { python, ...rest } = body;
-      return { ...base, runtime: { name: this.name, python }, ...rest };
-    }
-    return { ...base, ...emptyBody(), outcome: stoppedOutcome(result, limits) };
+    const key = JSON.stringify(limits);
+    return new Promise((resolve, reject) => {
+      let batch = this.waitingTraces.get(key);
+      if (!batch || batch.pending.length >= MAX_TRACE_BATCH) {
+        batch = { limits, pending: [] };
+        this.waitingTraces.set(key, batch);
+        const started = batch;
+        const take = () => {
+          if (this.waitingTraces.get(key) === started) this.waitingTraces.delete(key);
+          return started.pending;
+        };
+        this.runTraceBatch(started, take).catch((error: unknown) => started.pending.forEach((pending) => pending.reject(error)));
+      }
+      batch.pending.push({ program: request.program, input: request.input, resolve, reject });
+    });
   }
 
   async check(request: CheckRequest): Promise<CheckResponse> {
@@ -88,6 +100,45 @@ export class SandboxRuntime implements Runtime {
     await this.pool.close();
   }
 
+  /**
+   * Runs a batch until every input has its trace: a sandbox that was killed (or stopped early,
+   * when a run left state it cannot reset) loses at most the running input, and the rest go on
+   * in a fresh job. `take` seals the batch once a slot is free.
+   */
+  private async runTraceBatch(batch: TraceBatch, take: () => TraceBatch["pending"]): Promise<void> {
+    let remaining: TraceBatch["pending"] | undefined;
+    const jobFor = (pending: TraceBatch["pending"]): SandboxJob => {
+      const programs = [...new Set(pending.map((entry) => entry.program))];
+      const items = pending.map((entry) => ({ program: programs.indexOf(entry.program), input: entry.input }));
+      return { kind: "trace", payload: { programs, items, limits: batch.limits }, phaseCount: pending.length, phaseTimeoutMs: () => batch.limits.timeoutMs };
+    };
+    do {
+      const outcome = await this.pool.run(remaining ? jobFor(remaining) : () => jobFor((remaining = take())));
+      const pending = remaining!;
+      const bodies = outcome.messages.flatMap((message) => (message.t === "result" ? [TraceBodySchema.parse(message.result)] : []));
+      bodies.forEach(({ python, ...body }, index) => pending[index]!.resolve(this.traceOf(batch, pending[index]!, body, python)));
+      let done = bodies.length;
+      const running = pending[done];
+      if (outcome.end.kind !== "done" && running) {
+        const stopped = { ...emptyBody(), outcome: stoppedOutcome(outcome, batch.limits) };
+        running.resolve(this.traceOf(batch, running, stopped, this.pythonVersion()));
+        done += 1;
+      }
+      remaining = pending.slice(done);
+    } while (remaining.length > 0);
+  }
+
+  private traceOf(batch: TraceBatch, { program, input }: TraceBatch["pending"][number], body: TraceBody, python: string): Trace {
+    return {
+      schemaVersion: TRACE_SCHEMA_VERSION,
+      runtime: { name: this.name, python },
+      limits: batch.limits,
+      programSha256: sha256(program),
+      input,
+      ...body,
+    };
+  }
+
   private async checkBatch(
     request: CheckRequest,
     tests: CheckTest[],
@@ -103,6 +154,7 @@ export class SandboxRuntime implements Runtime {
         limits,
       },
       // Phases: -1 loads the program, i runs test i's call, -(i + 2) prepares or judges test i.
+      phaseCount: tests.length,
       phaseTimeoutMs: (phase) => (phase < -1 ? PREPARE_TIMEOUT_MS : phase < 0 ? LOAD_TIMEOUT_MS : (tests[phase]?.timeoutMs ?? LOAD_TIMEOUT_MS)),
     };
     const outcome = await this.pool.run(job);
@@ -123,7 +175,9 @@ export class SandboxRuntime implements Runtime {
   }
 }
 
-function emptyBody(): Pick<Trace, "events" | "totalSteps" | "stdout" | "stderr" | "stdoutTruncated" | "stderrTruncated"> {
+type TraceBody = Pick<Trace, "outcome" | "events" | "totalSteps" | "stdout" | "stderr" | "stdoutTruncated" | "stderrTruncated">;
+
+function emptyBody(): Omit<TraceBody, "outcome"> {
   return { events: [], totalSteps: 0, stdout: "", stderr: "", stdoutTruncated: false, stderrTruncated: false };
 }
 

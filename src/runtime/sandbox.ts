@@ -15,7 +15,9 @@ export type SandboxMessage =
 export interface SandboxJob {
   kind: "trace" | "check";
   payload: Record<string, unknown>;
-  /** Wall-clock budget of each phase, by phase index; `default` for the rest. */
+  /** How many numbered phases (tests, or traced inputs) the job has: phases 0 … phaseCount - 1. */
+  phaseCount: number;
+  /** Wall-clock budget of each phase, by phase index (negative: loading, preparing, judging). */
   phaseTimeoutMs: (phase: number) => number;
 }
 
@@ -77,11 +79,12 @@ export class SandboxPool {
     });
   }
 
-  async run(job: SandboxJob): Promise<JobOutcome> {
+  /** Runs a job on the next free slot; a function is called for the job only then, so a caller can keep adding work to it while it waits. */
+  async run(job: SandboxJob | (() => SandboxJob)): Promise<JobOutcome> {
     await this.ready();
     const slot = await this.acquire();
     try {
-      return await this.runOn(slot, job);
+      return await this.runOn(slot, typeof job === "function" ? job() : job);
     } finally {
       this.release(slot);
     }

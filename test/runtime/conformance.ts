@@ -66,7 +66,8 @@ export function runtimeConformance(name: string, create: (poolSize: number) => R
     });
 
     it("is byte-identical across repeated runs and has no memory addresses", async () => {
-      const program = "class P:\n    pass\n\ndef f():\n    s = {'b', 'a', 'c'}\n    return [P(), s, f, {3, 1, 2}]\n";
+      // hashlib's objects print their address with "@", not "at".
+      const program = "import hashlib\nclass P:\n    pass\n\ndef f():\n    s = {'b', 'a', 'c'}\n    h = hashlib.md5(b'x')\n    return [P(), s, f, {3, 1, 2}, h]\n";
       const first = JSON.stringify(await traceCall(program, "f()"));
       const second = JSON.stringify(await traceCall(program, "f()"));
       expect(second).toBe(first);
@@ -102,6 +103,79 @@ export function runtimeConformance(name: string, create: (poolSize: number) => R
       const probe = "import math, os, sys, builtins\ndef f():\n    return (math.pi, len([1]), 'csv' in sys.modules, sys.modules.get('json') is not None, os.path.exists('leftover.txt'))\n";
       const trace = await single.trace({ program: probe, input: { kind: "call", call: "f()" } });
       expect(trace.outcome.value?.repr).toBe("(3.141592653589793, 1, False, True, False)");
+    });
+
+    describe("traces requested together share a job", () => {
+      const traceAll = (program: string, calls: string[], target = single, limits = {}) =>
+        Promise.all(calls.map((call) => target.trace({ program, input: { kind: "call", call }, limits })));
+
+      it("and each call still starts from clean state", async () => {
+        // Every call leaves a module patch, an import, a global and a file behind.
+        const program = [
+          "import math, os, sys",
+          "seen = []",
+          "def f(x):",
+          "    state = (hasattr(math, 'patched'), 'csv' in sys.modules, len(seen), os.path.exists('mark.txt'))",
+          "    math.patched = True",
+          "    import csv",
+          "    seen.append(x)",
+          "    open('mark.txt', 'w').write('x')",
+          "    return state",
+          "",
+        ].join("\n");
+        const traces = await traceAll(program, ["f(1)", "f(2)", "f(3)", "f(4)"]);
+        expect(traces.map((trace) => trace.outcome.value?.repr)).toEqual(Array(4).fill("(False, False, 0, False)"));
+      });
+
+      it("and so does each program after another one", async () => {
+        const patch = "import math\ndef f():\n    math.floor = None\n    open('left.txt', 'w').write('x')\n    return 1\n";
+        const probe = "import math, os\ndef g():\n    return (math.floor(2.5), os.path.exists('left.txt'))\n";
+        const requests = [patch, probe, patch, probe].map((program, index) =>
+          single.trace({ program, input: { kind: "call", call: index % 2 === 0 ? "f()" : "g()" } }),
+        );
+        const traces = await Promise.all(requests);
+        expect(traces.map((trace) => trace.outcome.value?.repr)).toEqual(["1", "(2, False)", "1", "(2, False)"]);
+        expect(new Set(traces.map((trace) => trace.programSha256)).size).toBe(2);
+      });
+
+      it("byte for byte as when traced one at a time", async () => {
+        const program = "def f(n):\n    xs = []\n    for i in range(n):\n        xs.append(i * i)\n    return sum(xs)\n";
+        const calls = ["f(3)", "f(0)", "f(7)", "f(-1)", "f(12)"];
+        const together = await traceAll(program, calls, runtime);
+        const alone: Trace[] = [];
+        for (const call of calls) alone.push(await single.trace({ program, input: { kind: "call", call } }));
+        expect(together.map((trace) => JSON.stringify(trace))).toEqual(alone.map((trace) => JSON.stringify(trace)));
+      });
+
+      it("and a thread a call leaves running never reaches the next call", async () => {
+        const program = [
+          "import threading, time",
+          "def f(x):",
+          "    def chatter():",
+          "        while True:",
+          "            print('thread of', x)",
+          "            time.sleep(0.001)",
+          "    try:",
+          "        threading.Thread(target=chatter, daemon=True).start()",
+          "    except RuntimeError:",
+          "        pass  # a runtime without threads",
+          "    time.sleep(0.02)",
+          "    return x",
+          "",
+        ].join("\n");
+        const traces = await traceAll(program, ["f(1)", "f(2)", "f(3)"]);
+        traces.forEach((trace, index) => {
+          const speakers = new Set(trace.stdout.split("\n").filter(Boolean));
+          expect([...speakers].every((line) => line === `thread of ${index + 1}`)).toBe(true);
+        });
+      });
+
+      it("and a call that times out costs only itself", async () => {
+        const program = "def f(n):\n    while n < 0:\n        pass\n    return n\n";
+        const traces = await traceAll(program, ["f(1)", "f(-1)", "f(2)", "f(3)"], single, { timeoutMs: 1_000 });
+        expect(traces.map((trace) => trace.outcome.kind)).toEqual(["returned", "timeout", "returned", "returned"]);
+        expect(traces[3]!.outcome.value?.repr).toBe("3");
+      }, 30_000);
     });
 
     it("does not change what the program computes: user __repr__ is never called", async () => {

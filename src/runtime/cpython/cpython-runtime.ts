@@ -1,5 +1,5 @@
 import { SandboxUnavailableError } from "../../core/errors.js";
-import { readPythonSource, tracerSource } from "../python-sources.js";
+import { readPythonSource, sharedPythonSources } from "../python-sources.js";
 import { SandboxPool } from "../sandbox.js";
 import { SandboxRuntime } from "../sandbox-runtime.js";
 import { CpythonSlot } from "./cpython-slot.js";
@@ -17,7 +17,7 @@ export interface CpythonRuntimeOptions {
 export function createCpythonRuntime(options: CpythonRuntimeOptions = {}): SandboxRuntime {
   const python = options.python ?? defaultPython();
   if (!python) throw new SandboxUnavailableError("the cpython runtime needs python3 on this machine; use the default pyodide runtime instead");
-  const harnessDir = stageHarness({ "semtrace_tracer.py": tracerSource(), "zygote.py": readPythonSource("./zygote.py", import.meta.url) });
+  const harnessDir = stageHarness({ ...sharedPythonSources(), "zygote.py": readPythonSource("./zygote.py", import.meta.url) });
   const command = sandboxCommand({ python, harnessDir, unsafeNoIsolation: options.unsafeNoIsolation ?? false });
   let version = "";
   const pool = new SandboxPool(

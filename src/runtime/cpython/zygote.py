@@ -7,6 +7,7 @@ Protocol: JSON lines. In (stdin): {"cmd": "run"|"interrupt"|"kill", "job": id, .
 Out (stdout): {"job": id, "m": <harness message>} and {"job": id, "end": {...}}.
 """
 
+import gc
 import json
 import os
 import resource
@@ -16,9 +17,11 @@ import signal
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import semtrace_tracer  # noqa: E402  (after the path is set)
+import semtrace_state  # noqa: E402  (after the path is set)
+import semtrace_tracer  # noqa: E402
 
 OUT = sys.stdout.buffer
+COMPACT = (",", ":")
 # Only inside bubblewrap's PID namespace may the server sweep every other process.
 ISOLATED = "--isolated" in sys.argv
 WORKDIR = "/tmp" if ISOLATED else os.getcwd()
@@ -57,10 +60,16 @@ def _child(job, write_fd):
     def emit(message):
         # A program that forks must not speak for the job: only this process reports.
         if os.getpid() == own_pid:
-            _write_all(write_fd, (json.dumps(message) + "\n").encode())
+            _write_all(write_fd, (json.dumps(message, separators=COMPACT) + "\n").encode())
 
-    body = semtrace_tracer.run_job(job, emit)
+    body = semtrace_tracer.run_job(job, emit, _reset_between_runs)
     emit({"t": "done", "body": body})
+
+
+def _reset_between_runs(reach):
+    # The fork server's snapshot, inherited by this child, is the clean state.
+    semtrace_state.restore(reach)
+    return semtrace_state.can_restore()
 
 
 def _describe_status(status):
@@ -165,11 +174,16 @@ class Server:
         if not data:
             self._finish(job, None)
             return
+        relayed = []  # one write for all the lines of a read, not one per line
+        done = None
         for line in job["lines"].feed(data):
-            if line.startswith(b'{"t": "done"'):
-                self._finish(job, line)
-                return
-            write_out(self._prefix(job) + b',"m":' + line + b"}\n")
+            if line.startswith(b'{"t":"done"'):
+                done = line
+                break
+            relayed.append(self._prefix(job) + b',"m":' + line + b"}\n")
+        write_out(b"".join(relayed))
+        if done is not None:
+            self._finish(job, done)
 
     def _finish(self, job, done_line):
         """Reports the job's end only once its process and anything it started are gone."""
@@ -199,4 +213,8 @@ class Server:
 
 if __name__ == "__main__":
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Taken once here and inherited by every forked job; files only inside the sandbox's /tmp.
+    semtrace_state.snapshot((WORKDIR,) if ISOLATED else ())
+    # Forked jobs share these objects copy-on-write: keeping the collector off them keeps them shared.
+    gc.freeze()
     Server().serve()

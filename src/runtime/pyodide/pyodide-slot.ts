@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { SandboxUnavailableError } from "../../core/errors.js";
-import { readPythonSource, tracerSource } from "../python-sources.js";
+import { readPythonSource, sharedPythonSources } from "../python-sources.js";
 import type { JobEnd, SandboxJob, SandboxMessage, SandboxSlot } from "../sandbox.js";
 
 export interface PyodideSlotOptions {
@@ -86,8 +86,7 @@ export class PyodideSlot implements SandboxSlot {
     const interrupt = new SharedArrayBuffer(4);
     this.interruptView = new Int32Array(interrupt);
     const worker = createWorker({
-      tracerSource: tracerSource(),
-      resetSource: readPythonSource("./reset.py", import.meta.url),
+      pythonFiles: { ...sharedPythonSources(), "semtrace_reset.py": readPythonSource("./reset.py", import.meta.url) },
       memoryMb: this.options.memoryMb,
       interrupt,
     });

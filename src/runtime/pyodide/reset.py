@@ -1,20 +1,21 @@
 """Pyodide-side isolation: a clean interpreter state for every job without reloading.
 
-After setup, the module table, every module's namespace, the files under writable
-folders, the working directory, environment and sys.path are snapshotted; after each job
-they are put back, so no import, monkey-patch or file outlives the program that made it.
+At setup, the JavaScript bridge modules are hidden and blocked and the system files made
+read-only; then the interpreter state is snapshotted (semtrace_state), and it is restored
+after each job and between the runs of a batched trace job.
 """
 
 import json
 import os
 import sys
 
+import semtrace_state
 import semtrace_tracer
 
 _BLOCKED_ROOTS = frozenset({"js", "pyodide_js", "pyodide", "_pyodide", "micropip", "pyodide_http"})
 _WRITABLE = ("/tmp", "/home")
+_COMPACT = (",", ":")
 _hidden_modules = {}
-_snapshot = {}
 
 
 class _BlockBridge:
@@ -32,14 +33,7 @@ def setup():
             _hidden_modules[name] = sys.modules.pop(name)
     sys.meta_path.insert(0, _BlockBridge())
     _make_system_read_only()
-    _snapshot["modules"] = dict(sys.modules)
-    _snapshot["dicts"] = {name: dict(module.__dict__) for name, module in sys.modules.items() if module is not None}
-    _snapshot["files"] = _list_files()
-    _snapshot["cwd"] = os.getcwd()
-    _snapshot["environ"] = dict(os.environ)
-    _snapshot["path"] = list(sys.path)
-    _snapshot["meta_path"] = list(sys.meta_path)
-    _snapshot["recursion"] = sys.getrecursionlimit()
+    semtrace_state.snapshot(_WRITABLE)
 
 
 def _make_system_read_only():
@@ -50,60 +44,15 @@ def _make_system_read_only():
             os.chmod(folder, 0o555)
 
 
-def _list_files():
-    found = set()
-    for root in _WRITABLE:
-        for folder, dirs, files in os.walk(root):
-            found.add(folder)
-            found.update(os.path.join(folder, name) for name in files)
-    return found
-
-
-def _restore_files():
-    baseline = _snapshot["files"]
-    for root in _WRITABLE:
-        for folder, dirs, files in os.walk(root, topdown=False):
-            for name in files:
-                path = os.path.join(folder, name)
-                if path not in baseline:
-                    os.remove(path)
-            if folder not in baseline:
-                os.rmdir(folder)
-
-
-def _restore_modules():
-    modules = _snapshot["modules"]
-    for name in list(sys.modules):
-        if name not in modules:
-            del sys.modules[name]
-    sys.modules.update(modules)
-    for name, saved in _snapshot["dicts"].items():
-        namespace = modules[name].__dict__
-        for key in [key for key in namespace if key not in saved]:
-            del namespace[key]
-        for key, value in saved.items():
-            if namespace.get(key, _MISSING) is not value:
-                namespace[key] = value
-
-
-_MISSING = object()
-
-
-def restore():
-    _restore_modules()
-    sys.path[:] = _snapshot["path"]
-    sys.meta_path[:] = _snapshot["meta_path"]
-    sys.setrecursionlimit(_snapshot["recursion"])
-    os.chdir(_snapshot["cwd"])
-    os.environ.clear()
-    os.environ.update(_snapshot["environ"])
-    _restore_files()
+def _reset_between_runs(reach):
+    semtrace_state.restore(reach)
+    return semtrace_state.can_restore()
 
 
 def run_job(job_text, emit):
     job = json.loads(job_text)
     try:
-        body = semtrace_tracer.run_job(job, lambda message: emit(json.dumps(message)))
+        body = semtrace_tracer.run_job(job, lambda message: emit(json.dumps(message, separators=_COMPACT)), _reset_between_runs)
     finally:
-        restore()
-    return json.dumps(body)
+        semtrace_state.restore()
+    return json.dumps(body, separators=_COMPACT)

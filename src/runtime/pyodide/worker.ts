@@ -9,8 +9,8 @@ import { parentPort, workerData } from "node:worker_threads";
 import { loadPyodide, type PyodideInterface } from "pyodide";
 
 interface InitData {
-  tracerSource: string;
-  resetSource: string;
+  /** The shared Python modules and reset.py as semtrace_reset.py, by file name. */
+  pythonFiles: Record<string, string>;
   memoryMb: number;
   interrupt: SharedArrayBuffer;
 }
@@ -77,8 +77,7 @@ async function start(): Promise<PyodideInterface> {
   });
   pyodide.setInterruptBuffer(new Int32Array(init.interrupt));
   pyodide.FS.mkdirTree("/semtrace");
-  pyodide.FS.writeFile("/semtrace/semtrace_tracer.py", init.tracerSource);
-  pyodide.FS.writeFile("/semtrace/semtrace_reset.py", init.resetSource);
+  for (const [name, source] of Object.entries(init.pythonFiles)) pyodide.FS.writeFile(`/semtrace/${name}`, source);
   pyodide.unregisterJsModule("js");
   pyodide.unregisterJsModule("pyodide_js");
   pyodide.runPython("import sys; sys.path.insert(0, '/semtrace'); import semtrace_reset; semtrace_reset.setup()");

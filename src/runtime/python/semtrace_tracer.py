@@ -9,6 +9,7 @@ limits from outside; this module only reports progress through `emit`.
 
 import base64
 import builtins
+import dis
 import io
 import marshal
 import math
@@ -24,14 +25,15 @@ CALL_FILE = "<call>"
 RESULT_CHARS = 100_000
 DISPLAY_CHARS = 2_000
 _MAX_DEPTH = 12
-_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+# Memory addresses as stdlib reprs show them ("<… at 0x7f…>", "<md5 HASH object @ 0x7f…>").
+_ADDRESS = re.compile(r" (?:at|@) 0x[0-9a-fA-F]+")
 _RETURN_OPCODES = frozenset(
-    op for name, op in __import__("dis").opmap.items() if name in ("RETURN_VALUE", "RETURN_CONST")
+    op for name, op in dis.opmap.items() if name in ("RETURN_VALUE", "RETURN_CONST")
 )
 _ATOMIC_TYPES = (int, float, complex, bool, type(None), str, bytes)
-_IMMUTABLE_TYPES = (int, float, complex, bool, type(None), str, bytes, range, frozenset)
+_IMMUTABLE_TYPES = frozenset((int, float, complex, bool, type(None), str, bytes, range, frozenset))
 # Scalars whose builtin repr is short, runs no user code, and cannot contain ", ".
-_FAST_SCALARS = (int, float, bool, type(None))
+_FAST_SCALARS = frozenset((int, float, bool, type(None)))
 # Flat containers up to this size are shadow-copied to skip re-describing them when unchanged.
 _SHADOW_MAX = 512
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins"}
@@ -194,6 +196,9 @@ class ValueWriter:
         cls = type(value)
         if cls in _ATOMIC_TYPES:
             return _scalar(value, self.cap)
+        if not self._is_container(value):
+            # What _walk emits for it, whole: _scalar keeps it within the cap.
+            return _scalar(value, self.cap)[0], False
         if (cls is list or cls is tuple) and len(value) > self.cap // 2:
             fast = self._flat_sequence(value)
             if fast is not None:
@@ -205,15 +210,20 @@ class ValueWriter:
         head, _ = self._stream(value, reverse=False, budget=max(self.cap - len(tail) - 1, 8))
         return f"{head}…{tail}", True
 
+    def _flat_window(self):
+        """Room for the head and tail, and how many items from each end can show in it: k items
+        take at least 3k - 2 characters ("1, 2"), so room // 3 + 2 items always overflow it."""
+        head_room, tail_room = max(self.cap * 2 // 3, 8), max(self.cap // 3 - 4, 8)
+        return head_room, tail_room, head_room // 3 + 2, tail_room // 3 + 2
+
     def _flat_sequence(self, value):
         """Head…tail of a long list/tuple of scalars from C-level slices: O(cap), not O(len)."""
-        keep = max(self.cap // 2, 8)
-        head, tail = value[:keep], value[-keep:]
+        head_room, tail_room, head_keep, tail_keep = self._flat_window()
+        head, tail = value[:head_keep], value[-tail_keep:]
         if not all(type(item) in _FAST_SCALARS for item in head) or not all(type(item) in _FAST_SCALARS for item in tail):
             return None
         head_text = repr(list(head))[1:-1]
         tail_text = repr(list(tail))[1:-1]
-        head_room, tail_room = max(self.cap * 2 // 3, 8), max(self.cap // 3 - 4, 8)
         head_cut = head_text[:head_room].rsplit(", ", 1)[0] if len(head_text) > head_room else head_text
         tail_cut = tail_text[-tail_room:].split(", ", 1)[-1] if len(tail_text) > tail_room else tail_text
         opening, closing = ("[", "]") if type(value) is list else ("(", ")")
@@ -350,8 +360,59 @@ def _sized(value):
     return None
 
 
+# Small plain data whose builtin repr runs no user code and is exactly what ValueWriter writes.
+_PLAIN_NAMES = {int: "int", float: "float", bool: "bool", type(None): "NoneType", str: "str", list: "list", tuple: "tuple", dict: "dict"}
+_PLAIN_SIZED = frozenset((str, list, tuple, dict))
+_PLAIN_INT_BOUND = 1 << 64
+_PLAIN_DEPTH = 3
+# Below this cap, ValueWriter may shorten a number inside a container (it gives members cap // 2).
+_PLAIN_MIN_CAP = 64
+
+
+def _plain_budget(value, budget, depth, member_cap):
+    """What remains of `budget` after walking `value`, or -1 if it is not small plain data
+    that ValueWriter would write in full (`member_cap`: the room it gives a nested string)."""
+    cls = type(value)
+    if cls is str:
+        if member_cap is not None and len(value) * 10 + 2 > member_cap and len(repr(value)) > member_cap:
+            return -1
+        return budget - len(value) - 2
+    if cls is int:
+        return budget - 1 if -_PLAIN_INT_BOUND < value < _PLAIN_INT_BOUND else -1
+    if cls is float or cls is bool or value is None:
+        return budget - 1
+    if depth == 0 or not (cls is list or cls is tuple or cls is dict) or len(value) > budget:
+        return -1
+    budget -= 2
+    for item in (dict.items(value) if cls is dict else value):
+        if cls is dict:
+            budget = _plain_budget(item[0], budget, 0, member_cap)
+            item = item[1]
+        budget = _plain_budget(item, budget, depth - 1, member_cap)
+        if budget < 0:
+            return -1
+    return budget
+
+
+def _describe_plain(value, cap):
+    """The fast path of describe() for small plain data; None for anything else."""
+    if cap < _PLAIN_MIN_CAP or _plain_budget(value, cap, _PLAIN_DEPTH, None if type(value) is str else cap // 2) < 0:
+        return None
+    text = repr(value)
+    if len(text) > cap:
+        return None
+    out = {"repr": text, "type": _PLAIN_NAMES[type(value)]}
+    if type(value) in _PLAIN_SIZED and len(value) > 16:
+        out["size"] = len(value)
+    return out
+
+
 def describe(value, cap):
     """The traced form of a value: {repr, type, truncated?, size?}; never raises."""
+    if type(value) in _PLAIN_NAMES:
+        plain = _describe_plain(value, cap)
+        if plain is not None:
+            return plain
     try:
         text, truncated = ValueWriter(cap).describe(value)
     except Exception as error:  # MemoryError, RecursionError: describe the failure instead
@@ -403,40 +464,98 @@ class CappedWriter(io.TextIOBase):
 
 
 class _FrameState:
-    __slots__ = ("depth", "previous", "pending", "raised")
+    __slots__ = ("depth", "previous", "pending", "raised", "module_level")
 
-    def __init__(self, depth):
+    def __init__(self, depth, code):
         self.depth = depth
+        # name -> (value, repr, type, shadow), or (value, _HIDDEN) for a name never shown
         self.previous = {}
         self.pending = None
         self.raised = False
+        self.module_level = code.co_name == "<module>"
 
 
-def _shadow(value):
-    """A cheap snapshot of a flat container of immutable atoms, to skip re-describing it."""
+_HIDDEN = object()
+# The shadow of a tuple of immutable atoms: the same object is the same value.
+_SAME = object()
+
+
+class _Window:
+    """The members a long flat list's head…tail repr shows, and its length."""
+
+    __slots__ = ("size", "head", "tail")
+
+    def __init__(self, value, head_keep, tail_keep):
+        self.size = len(value)
+        self.head = value[:head_keep]
+        self.tail = value[-tail_keep:]
+
+    def covers(self, value, head_keep, tail_keep):
+        return (
+            len(value) == self.size
+            and all(map(operator.is_, value[:head_keep], self.head))
+            and all(map(operator.is_, value[-tail_keep:], self.tail))
+        )
+
+
+def _all_immutable(items):
+    return all(type(item) in _IMMUTABLE_TYPES for item in items)
+
+
+def _shadow(value, cap, keep):
+    """A cheap snapshot that proves a container unchanged without describing it again."""
     cls = type(value)
     try:
-        if cls is list and len(value) <= _SHADOW_MAX and all(type(item) in _IMMUTABLE_TYPES for item in value):
+        if cls is tuple:
+            return _SAME if _all_immutable(value) else None
+        if _is_opaque(cls):
+            return _SAME
+        if cls is list and len(value) > _SHADOW_MAX:
+            return _window_of(value, cap, keep)
+        if cls is list and _all_immutable(value):
             return tuple(value)
         if cls is dict and len(value) <= _SHADOW_MAX:
             keys, values = tuple(value), tuple(value.values())
-            if all(type(item) in _IMMUTABLE_TYPES for item in values):
+            if _all_immutable(values):
                 return (keys, values)
-        if cls is set and len(value) <= _SHADOW_MAX and all(type(item) in _IMMUTABLE_TYPES for item in value):
+        if cls is set and len(value) <= _SHADOW_MAX and _all_immutable(value):
             return frozenset(value)
     except Exception:
         return None
     return None
 
 
-def _unchanged(value, shadow):
-    """Identity of every member means an unchanged flat container (no user code runs)."""
+def _is_opaque(cls):
+    """A stdlib type described by its name alone (an iterator, say): no state shows in its repr."""
+    return (
+        cls.__repr__ is object.__repr__
+        and _is_stdlib_type(cls)
+        and not issubclass(cls, (list, tuple, dict, set, frozenset, types.FunctionType, types.ModuleType, type))
+    )
+
+
+def _window_of(value, cap, keep):
+    # Only where describe() shows a long list from its two ends alone (ValueWriter._flat_sequence).
+    if len(value) <= cap // 2:
+        return None
+    window = _Window(value, *keep)
+    if all(type(item) in _FAST_SCALARS for item in window.head) and all(type(item) in _FAST_SCALARS for item in window.tail):
+        return window
+    return None
+
+
+def _unchanged(value, shadow, keep):
+    """Identity of every member that the repr shows means an unchanged value (no user code runs)."""
     if shadow is None:
         return False
+    if shadow is _SAME:
+        return True
     cls = type(value)
     if cls is dict:
         keys, values = shadow
         return len(value) == len(keys) and all(map(operator.is_, value, keys)) and all(map(operator.is_, value.values(), values))
+    if type(shadow) is _Window:
+        return shadow.covers(value, *keep)
     if len(value) != len(shadow):
         return False
     if cls is list:
@@ -454,6 +573,8 @@ class Tracer:
     def __init__(self, max_steps, value_chars):
         self.max_steps = max_steps
         self.value_chars = value_chars
+        # How many items from each end describe() shows of a long flat list.
+        self.window_keep = ValueWriter(value_chars)._flat_window()[2:]
         self.events = []
         self.total_steps = 0
         self.frames = {}
@@ -466,31 +587,39 @@ class Tracer:
     def global_trace(self, frame, event, arg):
         if self.stopped or frame.f_code.co_filename != PROGRAM_FILE:
             return None
-        state = _FrameState(self._depth_of(frame))
+        state = _FrameState(self._depth_of(frame), frame.f_code)
         self.frames[frame] = state
         self._record(frame, state, "call", self._changes(frame, state))
-        return self.local_trace
+        return self._local_trace(state)
 
-    def local_trace(self, frame, event, arg):
-        if self.stopped:
-            return None
-        state = self.frames.get(frame)
-        if state is None:
-            return None
-        try:
-            self._finish_pending(frame, state)
-            if event == "line":
-                state.raised = False
-                state.pending = self._record(frame, state, "line", None)
-            elif event == "return":
-                self._on_return(frame, state, arg)
-            elif event == "exception":
-                state.raised = True
-                self._record(frame, state, "exception", None, error=_error_of(arg[1], frame.f_lineno))
-        except MemoryError:
-            self.stop()
-            return None
-        return self.local_trace if not self.stopped else None
+    def _local_trace(self, state):
+        """The trace function of one frame, its state bound: this runs at every step."""
+        changes_of, record = self._changes, self._record
+
+        def local_trace(frame, event, arg):
+            if self.stopped:
+                return None
+            try:
+                pending = state.pending
+                if pending is not None:  # the previous line's effects are visible now
+                    state.pending = None
+                    changes = changes_of(frame, state)
+                    if changes:
+                        pending["changes"] = changes
+                if event == "line":
+                    state.raised = False
+                    state.pending = record(frame, state, "line", None)
+                elif event == "return":
+                    self._on_return(frame, state, arg)
+                elif event == "exception":
+                    state.raised = True
+                    record(frame, state, "exception", None, error=_error_of(arg[1], frame.f_lineno))
+            except MemoryError:
+                self.stop()
+                return None
+            return None if self.stopped else local_trace
+
+        return local_trace
 
     def _on_return(self, frame, state, value):
         unwinding = state.raised and frame.f_code.co_code[frame.f_lasti] not in _RETURN_OPCODES
@@ -541,17 +670,19 @@ class Tracer:
             event["changes"] = changes
 
     def _changes(self, frame, state):
-        module_level = frame.f_code.co_name == "<module>"
         previous = state.previous
         changes = []
-        for name, value in list(frame.f_locals.items()):
-            if _is_hidden(name, value, module_level):
-                continue
+        # Most names are unchanged at most steps: the identity checks come before anything else.
+        for name, value in frame.f_locals.items():
             seen = previous.get(name)
-            if seen is not None and seen[0] is value and (type(value) in _IMMUTABLE_TYPES or _unchanged(value, seen[3])):
+            if seen is not None and seen[0] is value:
+                if seen[1] is _HIDDEN or type(value) in _IMMUTABLE_TYPES or _unchanged(value, seen[3], self.window_keep):
+                    continue
+            elif _is_hidden(name, value, state.module_level):
+                previous[name] = (value, _HIDDEN)
                 continue
             described = describe(value, self.value_chars)
-            shadow = _shadow(value)
+            shadow = _shadow(value, self.value_chars, self.window_keep)
             if seen is not None and seen[1] == described["repr"] and seen[2] == described["type"]:
                 previous[name] = (value, seen[1], seen[2], shadow)
                 continue
@@ -668,19 +799,82 @@ def _outcome_of_exception(error, session):
     return {"kind": "raised", "error": _error_of(error)}
 
 
-def trace_program(program, input_spec, limits, emit):
-    """Runs `program` on a call or stdin under the tracer; returns the trace body as a dict."""
+# After these, the interpreter may be in no state to run more: the rest go to a fresh sandbox.
+_UNRECOVERABLE = frozenset(("timeout", "memory-limit", "crashed"))
+
+
+def trace_batch(programs, items, limits, emit, reset):
+    """Traces each item, a program (an index into `programs`) on one input, and emits one result
+    per item. Between runs, `reset(reach)` puts the interpreter back to its clean state and says
+    whether it can go on; when it cannot, the batch stops early and the host runs the remaining
+    items in a fresh sandbox. Between runs of one program, its module_reach narrows what the
+    reset checks; before another program, everything is checked."""
+    compiled = {}
+    for index, item in enumerate(items):
+        number = item["program"]
+        if index > 0:
+            same = number == items[index - 1]["program"]
+            if last_kind in _UNRECOVERABLE or not reset(compiled[number][2] if same else None):
+                break
+        if number not in compiled:
+            code, failure = _compiled(lambda: _compile_program(programs[number]))
+            compiled[number] = (code, failure, module_reach(code) if code is not None else frozenset())
+        code, failure, _ = compiled[number]
+        emit({"t": "start", "i": index})
+        body = trace_program(code, failure, item["input"], limits)
+        emit({"t": "result", "i": index, "result": body})
+        last_kind = body["outcome"]["kind"]
+    return {}
+
+
+# Names through which code can get at modules or namespaces it did not import by name.
+_ESCAPE_NAMES = frozenset((
+    "__import__", "__builtins__", "__globals__", "__dict__", "__subclasses__", "__class__", "__base__",
+    "__bases__", "__mro__", "__closure__", "__code__", "__self__", "__func__", "__module__", "__loader__",
+    "__spec__", "__reduce__", "__reduce_ex__", "__getattribute__", "__setattr__", "__delattr__",
+    "__objclass__", "__wrapped__", "f_globals", "f_locals", "f_back", "f_builtins", "gi_frame", "cr_frame",
+    "ag_frame", "tb_frame", "globals", "locals", "vars", "getattr", "setattr", "delattr", "exec", "eval",
+    "compile", "breakpoint", "sys", "builtins", "importlib", "gc", "inspect", "ctypes",
+))
+
+
+def module_reach(code):
+    """The top-level names of the modules a program imports, if it names nothing that reaches
+    further (_ESCAPE_NAMES, relative imports); None when it might reach any module."""
+    reach = set()
+    pending = [code]
+    while pending:
+        current = pending.pop()
+        if not _ESCAPE_NAMES.isdisjoint(current.co_names):
+            return None
+        for instruction in dis.get_instructions(current):
+            if instruction.opname == "IMPORT_NAME":
+                reach.add(instruction.argval.split(".")[0])
+        pending.extend(const for const in current.co_consts if isinstance(const, types.CodeType))
+    return frozenset(reach)
+
+
+def _compiled(compile_source):
+    """(code, None), or (None, the syntax-error outcome) when the source does not compile."""
+    try:
+        return compile_source(), None
+    except SyntaxError as error:
+        return None, {"kind": "syntax-error", "error": _error_of(error)}
+    except (ValueError, OverflowError, MemoryError) as error:  # null bytes, absurd literals
+        return None, {"kind": "syntax-error", "error": {"type": type(error).__name__, "message": str(error)}}
+
+
+def trace_program(code, failure, input_spec, limits):
+    """Runs compiled program `code` on a call or stdin under the tracer; returns the trace body.
+    `failure` is the program's syntax-error outcome, if it did not compile."""
     session = Session(limits, input_spec.get("stdin", ""))
     session.script_mode = input_spec["kind"] == "stdin"
     session.tracer = Tracer(limits["maxSteps"], limits["maxValueChars"])
-    emit({"t": "start", "i": 0})
-    try:
-        code = _compile_program(program)
-        call_code = None if session.script_mode else compile(input_spec["call"], CALL_FILE, "eval", dont_inherit=True)
-    except SyntaxError as error:
-        return _body(session, {"kind": "syntax-error", "error": _error_of(error)})
-    except (ValueError, OverflowError, MemoryError) as error:  # null bytes, absurd literals
-        return _body(session, {"kind": "syntax-error", "error": {"type": type(error).__name__, "message": str(error)}})
+    call_code = None
+    if failure is None and not session.script_mode:
+        call_code, failure = _compiled(lambda: compile(input_spec["call"], CALL_FILE, "eval", dont_inherit=True))
+    if failure is not None:
+        return _body(session, dict(failure))
     namespace = session.new_globals()
     with session:
         try:
@@ -883,7 +1077,8 @@ def _run_test(code, namespace, entry_point, test, limits, index, emit):
     session.script_mode = test["kind"] == "stdin"
     result = {"id": test["id"], "durationMs": 0.0}
     timer = _CallTimer(index, emit, result)
-    timer.prepare()
+    if index == 0:  # later tests are prepared in the phase the previous call's end started
+        timer.prepare()
     with session:
         try:
             if test["kind"] == "io":
@@ -998,11 +1193,12 @@ def _compare_stdout(session, test, result):
     result["status"] = "pass" if matched else "fail"
 
 
-def run_job(job, emit):
-    """The entry point both runtimes call: a `trace` or `check` job as a dict."""
+def run_job(job, emit, reset):
+    """The entry point both runtimes call: a `trace` or `check` job as a dict. `reset(reach)`
+    restores the interpreter between the runs of a trace batch and says whether it can go on."""
     payload = job["payload"]
     if job["kind"] == "trace":
-        return trace_program(payload["program"], payload["input"], payload["limits"], emit)
+        return trace_batch(payload["programs"], payload["items"], payload["limits"], emit, reset)
     return check_program(
         payload["program"], payload["entryPoint"], payload["tests"], payload["stopOnFirstFailure"], payload["limits"], emit
     )
