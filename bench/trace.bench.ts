@@ -12,7 +12,8 @@ import { median, reportBench } from "./report.js";
 
 const { values } = parseArgs({ options: { repeats: { type: "string", default: "3" }, runtime: { type: "string", multiple: true } } });
 const repeats = Number(values.repeats);
-const calls = readHumanEvalPlus().flatMap((task) =>
+const tasks = readHumanEvalPlus();
+const calls = tasks.flatMap((task) =>
   task.base_input.map((args) => ({ program: task.prompt + task.canonical_solution, entryPoint: task.entry_point, args })),
 );
 
@@ -22,14 +23,14 @@ async function traced(runtime: Runtime): Promise<{ seconds: number; steps: numbe
   return { seconds: (performance.now() - started) / 1000, steps: traces.reduce((sum, trace) => sum + trace.events.length, 0) };
 }
 
-/** The same calls, one sandbox job each, with tracing off: the in-runtime baseline. */
+/** The same calls with tracing off, one check job per program as the evaluator runs them: the in-runtime baseline. */
 async function untraced(runtime: Runtime): Promise<number> {
   const started = performance.now();
   await Promise.all(
-    calls.map((call) =>
+    tasks.map((task) =>
       runtime.check({
-        program: call.program, entryPoint: call.entryPoint, stopOnFirstFailure: false,
-        tests: [{ id: "0", kind: "io", args: `*__import__('json').loads(${JSON.stringify(JSON.stringify(call.args))})`, timeoutMs: 10_000 }],
+        program: task.prompt + task.canonical_solution, entryPoint: task.entry_point, stopOnFirstFailure: false,
+        tests: task.base_input.map((args, index) => ({ id: String(index), kind: "io" as const, args: `*__import__('json').loads(${JSON.stringify(JSON.stringify(args))})`, timeoutMs: 10_000 })),
       }),
     ),
   );
