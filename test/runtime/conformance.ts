@@ -74,6 +74,14 @@ export function runtimeConformance(name: string, create: (poolSize: number) => R
       expect(first).toContain("{'a', 'b', 'c'}");
     });
 
+    // A check job carrying the expected outputs of HumanEval/130's plus inputs has 120 million
+    // characters; Pyodide's string conversion aborted the host process past ~113 million.
+    it("takes a job of 115 million characters", async () => {
+      const program = `# ${"x".repeat(115_000_000)}\ndef f():\n    return 1\n`;
+      const trace = await traceCall(program, "f()", { timeoutMs: 60_000 });
+      expect(trace.outcome.value?.repr).toBe("1");
+    });
+
     it("stops recording at the step cap but still reports the result", async () => {
       const program = "def f(n):\n    s = 0\n    for i in range(n):\n        s += i\n    return s\n";
       const trace = await traceCall(program, "f(10000)", { maxSteps: 50 });

@@ -100,8 +100,9 @@ def restore():
     _restore_files()
 
 
-def run_job(job_text, emit):
-    job = json.loads(job_text)
+def run_job(job_bytes, emit):
+    """`job_bytes`: the job as UTF-8 JSON in a JS Uint8Array, copied into Python in one piece."""
+    job = json.loads(job_bytes.to_bytes())
     try:
         body = semtrace_tracer.run_job(job, lambda message: emit(json.dumps(message)))
     finally:

@@ -17,7 +17,8 @@ interface InitData {
 
 interface JobMessage {
   type: "job";
-  job: { kind: string; payload: Record<string, unknown> };
+  /** The job as UTF-8 JSON (see PyodideSlot.run). */
+  job: Uint8Array;
 }
 
 const init = workerData as InitData;
@@ -93,11 +94,11 @@ const ready = start();
 
 ready.then(
   (pyodide) => {
-    const runJob = pyodide.runPython("semtrace_reset.run_job") as (job: string, emit: (text: string) => void) => string;
+    const runJob = pyodide.runPython("semtrace_reset.run_job") as (job: Uint8Array, emit: (text: string) => void) => string;
     port.postMessage({ type: "ready", python: pyodide.runPython("import sys; sys.version.split()[0]") as string });
     port.on("message", (message: JobMessage) => {
       try {
-        const body = runJob(JSON.stringify(message.job), (text) => port.postMessage({ type: "message", text }));
+        const body = runJob(message.job, (text) => port.postMessage({ type: "message", text }));
         port.postMessage({ type: "end", end: { kind: "done", body: JSON.parse(body) as unknown }, heapBytes: heapBytes(pyodide) });
       } catch (error) {
         // Only an interpreter failure gets here (os._exit, a wasm trap): the worker is spent.
