@@ -77,6 +77,7 @@ async function start(): Promise<PyodideInterface> {
     stderr: () => undefined,
   });
   pyodide.setInterruptBuffer(new Int32Array(init.interrupt));
+  discardProcessOutput(pyodide);
   pyodide.FS.mkdirTree("/semtrace");
   pyodide.FS.writeFile("/semtrace/semtrace_tracer.py", init.tracerSource);
   pyodide.FS.writeFile("/semtrace/semtrace_reset.py", init.resetSource);
@@ -84,6 +85,20 @@ async function start(): Promise<PyodideInterface> {
   pyodide.unregisterJsModule("pyodide_js");
   pyodide.runPython("import sys; sys.path.insert(0, '/semtrace'); import semtrace_reset; semtrace_reset.setup()");
   return pyodide;
+}
+
+/**
+ * The harness captures a program's output (capped) through sys.stdout and sys.stderr; what it
+ * writes past them (os.write(1, …), sys.__stdout__, /dev/tty) reaches the interpreter's own
+ * streams. Those are dropped as they arrive: Pyodide's line-batched writer and Emscripten's
+ * ttys collect a line in a JS array one byte per element, and a line of ~113 million bytes
+ * without a newline aborts the whole host process (V8 "Fatal JavaScript invalid size error").
+ */
+function discardProcessOutput(pyodide: PyodideInterface): void {
+  const discard = { write: (buffer: Uint8Array) => buffer.length };
+  pyodide.setStdout(discard);
+  pyodide.setStderr(discard);
+  for (const tty of ["/dev/tty", "/dev/tty1"]) pyodide.FS.unlink(tty);
 }
 
 function heapBytes(pyodide: PyodideInterface): number {
