@@ -45,7 +45,7 @@ interface TraceBatch {
 }
 
 /** Enough to spread the job start-up cost, few enough that one batch does not hold a slot for long. */
-const MAX_TRACE_BATCH = 32;
+const MAX_TRACE_BATCH = 64;
 
 /** A Runtime over any sandbox pool: builds jobs, applies deadlines, assembles results. */
 export class SandboxRuntime implements Runtime {

@@ -75,6 +75,14 @@ export function runtimeConformance(name: string, create: (poolSize: number) => R
       expect(first).toContain("{'a', 'b', 'c'}");
     });
 
+    // A check job carrying the expected outputs of HumanEval/130's plus inputs has 120 million
+    // characters; Pyodide's string conversion aborted the host process past ~113 million.
+    it("takes a job of 115 million characters", async () => {
+      const program = `# ${"x".repeat(115_000_000)}\ndef f():\n    return 1\n`;
+      const trace = await traceCall(program, "f()", { timeoutMs: 60_000 });
+      expect(trace.outcome.value?.repr).toBe("1");
+    });
+
     it("stops recording at the step cap but still reports the result", async () => {
       const program = "def f(n):\n    s = 0\n    for i in range(n):\n        s += i\n    return s\n";
       const trace = await traceCall(program, "f(10000)", { maxSteps: 50 });
@@ -227,6 +235,23 @@ export function runtimeConformance(name: string, create: (poolSize: number) => R
           expect(next.outcome.value?.repr).toBe("'still alive'");
         });
       }
+
+      // Past the harness's capture: a host that buffers such a line whole (Pyodide kept one JS
+      // array element per byte) dies at ~113 million bytes, taking every test with it.
+      it("150 MB lines without a newline on the process's own stdout, stderr and terminal", async () => {
+        const programs = [
+          "def f():\n    import os\n    return os.write(1, b'x' * 150_000_000)\n",
+          "def f():\n    import sys\n    sys.__stderr__.write('x' * 150_000_000)\n    sys.__stderr__.flush()\n",
+          "def f():\n    with open('/dev/tty', 'w') as tty:\n        tty.write('x' * 150_000_000)\n",
+        ];
+        for (const program of programs) {
+          const trace = await traceCall(program, "f()", { timeoutMs: 20_000 });
+          expect(["returned", "raised"]).toContain(trace.outcome.kind);
+          expect(trace.stdout).toBe("");
+          const next = await traceCall("def g():\n    return 'still alive'\n", "g()");
+          expect(next.outcome.value?.repr).toBe("'still alive'");
+        }
+      });
 
       it("a socket reaches nothing on the host", async () => {
         let connections = 0;

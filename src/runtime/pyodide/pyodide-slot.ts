@@ -56,7 +56,13 @@ export class PyodideSlot implements SandboxSlot {
     Atomics.store(this.interruptView, 0, 0);
     return new Promise((resolve) => {
       this.current = { onMessage, resolve };
-      this.worker.postMessage({ type: "job", job: { kind: job.kind, payload: job.payload } });
+      // The job travels as UTF-8 JSON bytes, moved to the worker, that Python copies in one piece.
+      // Handed over as a JS string, Pyodide would convert it to a Python str through a JS array
+      // of one element per character, which aborts the host process past ~113 million characters
+      // (V8 "Fatal JavaScript invalid size error"); a check job carrying the expected outputs of
+      // HumanEval/130's large plus inputs has 120 million.
+      const bytes = new TextEncoder().encode(JSON.stringify({ kind: job.kind, payload: job.payload }));
+      this.worker.postMessage({ type: "job", job: bytes }, [bytes.buffer]);
     });
   }
 

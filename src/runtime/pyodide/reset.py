@@ -49,8 +49,9 @@ def _reset_between_runs(reach):
     return semtrace_state.can_restore()
 
 
-def run_job(job_text, emit):
-    job = json.loads(job_text)
+def run_job(job_bytes, emit):
+    """`job_bytes`: the job as UTF-8 JSON in a JS Uint8Array, copied into Python in one piece."""
+    job = json.loads(job_bytes.to_bytes())
     try:
         body = semtrace_tracer.run_job(job, lambda message: emit(json.dumps(message, separators=_COMPACT)), _reset_between_runs)
     finally:

@@ -17,7 +17,8 @@ interface InitData {
 
 interface JobMessage {
   type: "job";
-  job: { kind: string; payload: Record<string, unknown> };
+  /** The job as UTF-8 JSON (see PyodideSlot.run). */
+  job: Uint8Array;
 }
 
 const init = workerData as InitData;
@@ -76,12 +77,27 @@ async function start(): Promise<PyodideInterface> {
     stderr: () => undefined,
   });
   pyodide.setInterruptBuffer(new Int32Array(init.interrupt));
+  discardProcessOutput(pyodide);
   pyodide.FS.mkdirTree("/semtrace");
   for (const [name, source] of Object.entries(init.pythonFiles)) pyodide.FS.writeFile(`/semtrace/${name}`, source);
   pyodide.unregisterJsModule("js");
   pyodide.unregisterJsModule("pyodide_js");
   pyodide.runPython("import sys; sys.path.insert(0, '/semtrace'); import semtrace_reset; semtrace_reset.setup()");
   return pyodide;
+}
+
+/**
+ * The harness captures a program's output (capped) through sys.stdout and sys.stderr; what it
+ * writes past them (os.write(1, …), sys.__stdout__, /dev/tty) reaches the interpreter's own
+ * streams. Those are dropped as they arrive: Pyodide's line-batched writer and Emscripten's
+ * ttys collect a line in a JS array one byte per element, and a line of ~113 million bytes
+ * without a newline aborts the whole host process (V8 "Fatal JavaScript invalid size error").
+ */
+function discardProcessOutput(pyodide: PyodideInterface): void {
+  const discard = { write: (buffer: Uint8Array) => buffer.length };
+  pyodide.setStdout(discard);
+  pyodide.setStderr(discard);
+  for (const tty of ["/dev/tty", "/dev/tty1"]) pyodide.FS.unlink(tty);
 }
 
 function heapBytes(pyodide: PyodideInterface): number {
@@ -92,11 +108,11 @@ const ready = start();
 
 ready.then(
   (pyodide) => {
-    const runJob = pyodide.runPython("semtrace_reset.run_job") as (job: string, emit: (text: string) => void) => string;
+    const runJob = pyodide.runPython("semtrace_reset.run_job") as (job: Uint8Array, emit: (text: string) => void) => string;
     port.postMessage({ type: "ready", python: pyodide.runPython("import sys; sys.version.split()[0]") as string });
     port.on("message", (message: JobMessage) => {
       try {
-        const body = runJob(JSON.stringify(message.job), (text) => port.postMessage({ type: "message", text }));
+        const body = runJob(message.job, (text) => port.postMessage({ type: "message", text }));
         port.postMessage({ type: "end", end: { kind: "done", body: JSON.parse(body) as unknown }, heapBytes: heapBytes(pyodide) });
       } catch (error) {
         // Only an interpreter failure gets here (os._exit, a wasm trap): the worker is spent.
