@@ -53,7 +53,12 @@ def run_job(job_bytes, emit):
     """`job_bytes`: the job as UTF-8 JSON in a JS Uint8Array, copied into Python in one piece."""
     job = json.loads(job_bytes.to_bytes())
     try:
-        body = semtrace_tracer.run_job(job, lambda message: emit(json.dumps(message, separators=_COMPACT)), _reset_between_runs)
+        body = semtrace_tracer.run_job(job, lambda message: emit(_utf8_json(message)), _reset_between_runs)
     finally:
         semtrace_state.restore()
-    return json.dumps(body, separators=_COMPACT)
+    return _utf8_json(body)
+
+
+def _utf8_json(value):
+    # Bytes, not str: JavaScript copies bytes out in one piece but converts a str per character.
+    return json.dumps(value, separators=_COMPACT).encode()

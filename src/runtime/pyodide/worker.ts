@@ -104,15 +104,32 @@ function heapBytes(pyodide: PyodideInterface): number {
   return (pyodide as unknown as { _module: { HEAP8: Int8Array } })._module.HEAP8.byteLength;
 }
 
+/** Python `bytes` as JavaScript sees them: a proxy to copy out of the wasm heap and release. */
+interface PythonBytes {
+  toJs(): Uint8Array;
+  destroy(): void;
+}
+
+/**
+ * Python hands over its JSON as UTF-8 bytes, copied out in one piece: passing a `str` converts
+ * it one character at a time, which took longer than the tracing for a large trace.
+ */
+const utf8 = new TextDecoder();
+function textOf(bytes: PythonBytes): string {
+  const text = utf8.decode(bytes.toJs());
+  bytes.destroy();
+  return text;
+}
+
 const ready = start();
 
 ready.then(
   (pyodide) => {
-    const runJob = pyodide.runPython("semtrace_reset.run_job") as (job: Uint8Array, emit: (text: string) => void) => string;
+    const runJob = pyodide.runPython("semtrace_reset.run_job") as (job: Uint8Array, emit: (message: PythonBytes) => void) => PythonBytes;
     port.postMessage({ type: "ready", python: pyodide.runPython("import sys; sys.version.split()[0]") as string });
     port.on("message", (message: JobMessage) => {
       try {
-        const body = runJob(message.job, (text) => port.postMessage({ type: "message", text }));
+        const body = textOf(runJob(message.job, (emitted) => port.postMessage({ type: "message", text: textOf(emitted) })));
         port.postMessage({ type: "end", end: { kind: "done", body: JSON.parse(body) as unknown }, heapBytes: heapBytes(pyodide) });
       } catch (error) {
         // Only an interpreter failure gets here (os._exit, a wasm trap): the worker is spent.
