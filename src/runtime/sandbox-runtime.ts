@@ -119,7 +119,8 @@ export class SandboxRuntime implements Runtime {
       bodies.forEach(({ python, ...body }, index) => pending[index]!.resolve(this.traceOf(batch, pending[index]!, body, python)));
       let done = bodies.length;
       const running = pending[done];
-      if (outcome.end.kind !== "done" && running) {
+      // A job that ended with no result at all (a program can forge the end) still consumes a run.
+      if ((outcome.end.kind !== "done" || done === 0) && running) {
         const stopped = { ...emptyBody(), outcome: stoppedOutcome(outcome, batch.limits) };
         running.resolve(this.traceOf(batch, running, stopped, this.pythonVersion()));
         done += 1;

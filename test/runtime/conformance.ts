@@ -178,6 +178,26 @@ export function runtimeConformance(name: string, create: (poolSize: number) => R
         });
       });
 
+      it("and a program that forges the end of its job still lets every call finish", async () => {
+        // Writes the harness's end-of-job line to every open descriptor it can find.
+        const program = [
+          "import os",
+          "def f(x):",
+          "    for fd in range(3, 64):",
+          "        try:",
+          "            os.write(fd, b'{\"t\":\"done\",\"body\":{}}\\n')",
+          "        except OSError:",
+          "            pass",
+          "    return x",
+          "",
+        ].join("\n");
+        const traces = await traceAll(program, ["f(1)", "f(2)", "f(3)"]);
+        expect(traces).toHaveLength(3);
+        for (const trace of traces) expect(["returned", "crashed"]).toContain(trace.outcome.kind);
+        const after = await single.trace({ program: "def g():\n    return 7\n", input: { kind: "call", call: "g()" } });
+        expect(after.outcome.value?.repr).toBe("7");
+      });
+
       it("and a call that times out costs only itself", async () => {
         const program = "def f(n):\n    while n < 0:\n        pass\n    return n\n";
         const traces = await traceAll(program, ["f(1)", "f(-1)", "f(2)", "f(3)"], single, { timeoutMs: 1_000 });
