@@ -3,33 +3,15 @@ import { type Server, createServer } from "node:http";
 import { type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Command } from "commander";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { registerDataCommand } from "../../src/cli/data.js";
+import { runCommand, type CommandOutput } from "../cli/in-process.js";
 import { fixturesDir, realDataDir } from "./fixture-data.js";
 
-async function run(...args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  const program = new Command("semtrace").exitOverride();
-  registerDataCommand(program);
-  let stdout = "";
-  let stderr = "";
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    await program.parseAsync(["node", "semtrace", ...args]);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  const exitCode = Number(process.exitCode ?? 0);
+async function run(...args: string[]): Promise<CommandOutput> {
+  const output = await runCommand(registerDataCommand, args);
   process.exitCode = 0;
-  return { stdout, stderr, exitCode };
+  return output;
 }
 
 function serve(root: string): Promise<{ server: Server; baseUrl: string }> {

@@ -16,7 +16,7 @@ describe("semtrace sft build", () => {
   it("builds the fixture config into --out and prints the summary as JSON", async () => {
     const out = await temporaryDirectory();
     const { stdout, exitCode } = await runSftCommand(["build", join(SFT_FIXTURES, "build.yaml"), "--out", out, "--json"]);
-    expect(exitCode).toBeUndefined();
+    expect(exitCode).toBe(0);
     const summary = JSON.parse(stdout) as { keptPairs: number; splits: Record<string, number>; files: string[] };
     expect(summary.keptPairs).toBeGreaterThan(0);
     expect(Object.keys(summary.splits)).toEqual(["sim-ge-0.75", "sim-lt-0.75", "random"]);

@@ -91,7 +91,7 @@ describe("sft verify", () => {
 
   it("prints the counts per file, exits 0 when every target passes and 1 listing the failures otherwise", async () => {
     const passing = await runSftCommand(["verify", built, "--config-dir", SFT_FIXTURES]);
-    expect(passing.exitCode).toBeUndefined();
+    expect(passing.exitCode).toBe(0);
     expect(passing.stdout).toMatch(/^none\.sim-ge-0\.75\.jsonl +(\d+)\/\1 pass\n/);
     expect(passing.stdout).toMatch(/\n(\d+)\/\1 targets pass \(24 files, \d+ distinct programs run\)\n$/);
 

@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Command } from "commander";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { registerPairsCommand } from "../../src/cli/pairs.js";
 import { loadRepairPairs } from "../../src/pairs/repair-pair.js";
+import { runCommand } from "../cli/in-process.js";
 import { PROBLEMS_FILE, SFT_FIXTURES } from "./sft-fixture.js";
 
 let folder: string;
@@ -16,21 +16,7 @@ afterEach(() => {
   process.exitCode = undefined;
 });
 
-async function run(args: string[]): Promise<{ stdout: string; stderr: string }> {
-  const program = new Command("semtrace").exitOverride();
-  registerPairsCommand(program);
-  let stdout = "";
-  let stderr = "";
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    await program.parseAsync(args, { from: "user" });
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  return { stdout, stderr };
-}
+const run = (args: string[]) => runCommand(registerPairsCommand, args);
 
 const common = ["--benchmark-file", PROBLEMS_FILE, "--min-timeout-ms", "500", "--json"];
 

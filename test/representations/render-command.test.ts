@@ -2,34 +2,23 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Command } from "commander";
-import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { registerRenderCommand } from "../../src/cli/render.js";
 import { REPRESENTATION_NAMES } from "../../src/representations/representation.js";
+import { runCommand } from "../cli/in-process.js";
 
 const folder = mkdtempSync(join(tmpdir(), "semtrace-render-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 afterEach(() => {
   process.exitCode = undefined;
-  vi.restoreAllMocks();
 });
 
 const PROGRAM = "def evens(xs):\n    out = []\n    for x in xs:\n        if x % 2 == 1:\n            out.append(x)\n    return out\n";
 const programFile = join(folder, "evens.py");
 writeFileSync(programFile, PROGRAM);
 
-async function run(...args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => (stdout.push(String(chunk)), true));
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => (stderr.push(String(chunk)), true));
-  const program = new Command("semtrace").exitOverride();
-  registerRenderCommand(program);
-  await program.parseAsync(["render", ...args], { from: "user" });
-  vi.restoreAllMocks();
-  return { stdout: stdout.join(""), stderr: stderr.join(""), exitCode: Number(process.exitCode ?? 0) };
-}
+const run = (...args: string[]) => runCommand(registerRenderCommand, ["render", ...args]);
 
 const DocumentSchema = z.strictObject({
   format: z.string(),
