@@ -528,8 +528,8 @@ def _shadow(value, cap, keep):
 def _is_opaque(cls):
     """A stdlib type described by its name alone (an iterator, say): no state shows in its repr."""
     return (
-        cls.__repr__ is object.__repr__
-        and _is_stdlib_type(cls)
+        _is_stdlib_type(cls)
+        and cls.__repr__ is object.__repr__
         and not issubclass(cls, (list, tuple, dict, set, frozenset, types.FunctionType, types.ModuleType, type))
     )
 
