@@ -48,8 +48,9 @@ export class CpythonSlot implements SandboxSlot {
     const totalMs = budgetMs * (testPhases(job).length + 1);
     return new Promise((resolve) => {
       this.current = { id, onMessage, resolve };
-      const payload = { id, kind: job.kind, payload: job.payload, cpuSeconds: Math.ceil(totalMs / 1000) + CPU_SLACK_SECONDS };
-      this.send({ cmd: "run", job: payload });
+      const header = { cmd: "run", job: { id, kind: job.kind, cpuSeconds: Math.ceil(totalMs / 1000) + CPU_SLACK_SECONDS } };
+      // JSON never holds a raw tab, so the first one ends the header the fork server reads.
+      this.writeLine(`${JSON.stringify(header)}\t${JSON.stringify(job.payload)}`);
     });
   }
 
@@ -78,7 +79,11 @@ export class CpythonSlot implements SandboxSlot {
   }
 
   private send(command: unknown): void {
-    this.process.stdin.write(JSON.stringify(command) + "\n");
+    this.writeLine(JSON.stringify(command));
+  }
+
+  private writeLine(line: string): void {
+    this.process.stdin.write(line + "\n");
   }
 
   private spawn(): Promise<void> {

@@ -3,7 +3,10 @@
 Each job runs in a child forked from this already-initialised interpreter, so every job
 starts from the same clean state at the cost of a fork, not an interpreter start. The
 child gets rlimits (address space, CPU, processes, file size) before any user code runs.
-Protocol: JSON lines. In (stdin): {"cmd": "run"|"interrupt"|"kill", "job": id, ...}.
+Protocol: JSON lines. In (stdin): {"cmd": "interrupt"|"kill", "job": id}, and
+{"cmd": "run", "job": {id, kind, cpuSeconds}} TAB <the job's payload as JSON>: the payload,
+which can be hundreds of megabytes of test data, is parsed by the forked child only, so this
+server's heap, and with it the cost of every fork, stays small.
 Out (stdout): {"job": id, "m": <harness message>} and {"job": id, "end": {...}}.
 """
 
@@ -48,7 +51,8 @@ def _set_limits(limits, cpu_seconds):
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def _child(job, write_fd):
+def _child(job, payload, write_fd):
+    job["payload"] = json.loads(payload)
     os.setpgid(0, 0)
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
@@ -142,12 +146,13 @@ class Server:
             return False
         for line in self.commands.feed(data):
             if line.strip():
-                self._command(json.loads(line))
+                head, _, payload = line.partition(b"\t")
+                self._command(json.loads(head), payload)
         return True
 
-    def _command(self, command):
+    def _command(self, command, payload):
         if command["cmd"] == "run":
-            self._start(command)
+            self._start(command, payload)
         elif self.job is not None and command["job"] == self.job["id"]:
             sig = signal.SIGINT if command["cmd"] == "interrupt" else signal.SIGKILL
             try:
@@ -155,13 +160,13 @@ class Server:
             except OSError:
                 pass
 
-    def _start(self, command):
+    def _start(self, command, payload):
         read_fd, write_fd = os.pipe()
         pid = os.fork()
         if pid == 0:
             try:
                 os.close(read_fd)
-                _child(command["job"], write_fd)
+                _child(command["job"], payload, write_fd)
             finally:
                 os._exit(0)
         os.close(write_fd)
