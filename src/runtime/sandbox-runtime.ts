@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { inPlaceValidator } from "../config/in-place-validator.js";
 import { TraceSchema, TracedErrorSchema, TracedValueSchema } from "../config/trace-schema.js";
 import { sha256 } from "../core/hash.js";
 import { TRACE_SCHEMA_VERSION, type Limits, type Outcome, type RuntimeName, type Trace, type TraceInput } from "../core/trace.js";
@@ -17,6 +18,7 @@ import type { JobOutcome, SandboxJob, SandboxPool } from "./sandbox.js";
 const TraceBodySchema = TraceSchema.pick({
   outcome: true, events: true, totalSteps: true, stdout: true, stderr: true, stdoutTruncated: true, stderrTruncated: true,
 }).extend({ python: z.string() });
+const validateTraceBody = inPlaceValidator(TraceBodySchema, "a trace from the sandbox");
 
 const CheckResultSchema = z.object({
   id: z.string(),
@@ -115,7 +117,7 @@ export class SandboxRuntime implements Runtime {
     do {
       const outcome = await this.pool.run(remaining ? jobFor(remaining) : () => jobFor((remaining = take())));
       const pending = remaining!;
-      const bodies = outcome.messages.flatMap((message) => (message.t === "result" ? [TraceBodySchema.parse(message.result)] : []));
+      const bodies = outcome.messages.flatMap((message) => (message.t === "result" ? [validateTraceBody(message.result)] : []));
       bodies.forEach(({ python, ...body }, index) => pending[index]!.resolve(this.traceOf(batch, pending[index]!, body, python)));
       let done = bodies.length;
       const running = pending[done];
