@@ -7,7 +7,7 @@
 import { parseArgs } from "node:util";
 import { createRuntime } from "../src/runtime/index.js";
 import type { Runtime } from "../src/runtime/runtime.js";
-import { jsonCall, readHumanEvalPlus } from "../scripts/shared-data.js";
+import { jsonArgs, jsonCall, readHumanEvalPlus } from "../scripts/shared-data.js";
 import { median, reportBench } from "./report.js";
 
 const { values } = parseArgs({ options: { repeats: { type: "string", default: "3" }, runtime: { type: "string", multiple: true } } });
@@ -30,7 +30,7 @@ async function untraced(runtime: Runtime): Promise<number> {
     tasks.map((task) =>
       runtime.check({
         program: task.prompt + task.canonical_solution, entryPoint: task.entry_point, stopOnFirstFailure: false,
-        tests: task.base_input.map((args, index) => ({ id: String(index), kind: "io" as const, args: `*__import__('json').loads(${JSON.stringify(JSON.stringify(args))})`, timeoutMs: 10_000 })),
+        tests: task.base_input.map((args, index) => ({ id: String(index), kind: "io" as const, args: jsonArgs(args), timeoutMs: 10_000 })),
       }),
     ),
   );

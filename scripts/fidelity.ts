@@ -9,7 +9,7 @@ import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { createRuntime } from "../src/runtime/index.js";
 import type { Runtime } from "../src/runtime/runtime.js";
-import { jsonCall, readCruxEval, readHumanEvalPlus } from "./shared-data.js";
+import { jsonArgs, jsonCall, readCruxEval, readHumanEvalPlus } from "./shared-data.js";
 
 const { values } = parseArgs({ options: { runtime: { type: "string", multiple: true }, json: { type: "string" } } });
 const runtimes = values.runtime ?? ["pyodide", "cpython"];
@@ -45,7 +45,7 @@ async function humanEvalPlus(runtime: Runtime) {
   await Promise.all(
     readHumanEvalPlus().map(async (task) => {
       const program = task.prompt + task.canonical_solution;
-      const tests = task.base_input.map((args, index) => ({ id: `${index}`, kind: "io" as const, args: `*__import__('json').loads(${JSON.stringify(JSON.stringify(args))})`, timeoutMs: 10_000 }));
+      const tests = task.base_input.map((args, index) => ({ id: `${index}`, kind: "io" as const, args: jsonArgs(args), timeoutMs: 10_000 }));
       const untraced = await runtime.check({ program, entryPoint: task.entry_point, stopOnFirstFailure: false, tests });
       total += task.base_input.length;
       await Promise.all(

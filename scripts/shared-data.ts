@@ -36,7 +36,12 @@ export function readCruxEval() {
   return jsonLines(readFileSync(dataFile("cruxeval/cruxeval.jsonl"), "utf8")).map((row) => CruxEvalSchema.parse(row));
 }
 
-/** A call that passes JSON arguments through Python's own json module, so big ints stay exact. */
+/** Arguments as a starred expression through Python's own json module, so big ints stay exact. */
+export function jsonArgs(args: unknown[]): string {
+  return `*__import__('json').loads(${JSON.stringify(JSON.stringify(args))})`;
+}
+
+/** A call of `entryPoint` on JSON arguments (see jsonArgs). */
 export function jsonCall(entryPoint: string, args: unknown[]): string {
-  return `${entryPoint}(*__import__('json').loads(${JSON.stringify(JSON.stringify(args))}))`;
+  return `${entryPoint}(${jsonArgs(args)})`;
 }

@@ -66,14 +66,9 @@ def _child(job, payload, write_fd):
         if os.getpid() == own_pid:
             _write_all(write_fd, (json.dumps(message, separators=COMPACT) + "\n").encode())
 
-    body = semtrace_tracer.run_job(job, emit, _reset_between_runs)
-    emit({"t": "done", "body": body})
-
-
-def _reset_between_runs(reach):
     # The fork server's snapshot, inherited by this child, is the clean state.
-    semtrace_state.restore(reach)
-    return semtrace_state.can_restore()
+    body = semtrace_tracer.run_job(job, emit, semtrace_state.reset_between_runs)
+    emit({"t": "done", "body": body})
 
 
 def _describe_status(status):

@@ -44,16 +44,11 @@ def _make_system_read_only():
             os.chmod(folder, 0o555)
 
 
-def _reset_between_runs(reach):
-    semtrace_state.restore(reach)
-    return semtrace_state.can_restore()
-
-
 def run_job(job_bytes, emit):
     """`job_bytes`: the job as UTF-8 JSON in a JS Uint8Array, copied into Python in one piece."""
     job = json.loads(job_bytes.to_bytes())
     try:
-        body = semtrace_tracer.run_job(job, lambda message: emit(_utf8_json(message)), _reset_between_runs)
+        body = semtrace_tracer.run_job(job, lambda message: emit(_utf8_json(message)), semtrace_state.reset_between_runs)
     finally:
         semtrace_state.restore()
     return _utf8_json(body)

@@ -53,6 +53,13 @@ def snapshot(writable_roots=()):
     _snapshot["within"] = {}
 
 
+def reset_between_runs(reach):
+    """Restores the snapshot between two runs of a batch (see `restore` for `reach`) and says
+    whether the interpreter can run the next one."""
+    restore(reach)
+    return can_restore()
+
+
 def can_restore():
     """False while a thread the program started is alive: it would act in the next run."""
     return threading.active_count() <= 1

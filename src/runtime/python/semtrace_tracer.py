@@ -220,7 +220,7 @@ class ValueWriter:
         """Head…tail of a long list/tuple of scalars from C-level slices: O(cap), not O(len)."""
         head_room, tail_room, head_keep, tail_keep = self._flat_window()
         head, tail = value[:head_keep], value[-tail_keep:]
-        if not all(type(item) in _FAST_SCALARS for item in head) or not all(type(item) in _FAST_SCALARS for item in tail):
+        if not (_all_fast_scalars(head) and _all_fast_scalars(tail)):
             return None
         head_text = repr(list(head))[1:-1]
         tail_text = repr(list(tail))[1:-1]
@@ -498,6 +498,10 @@ class _Window:
         )
 
 
+def _all_fast_scalars(items):
+    return all(type(item) in _FAST_SCALARS for item in items)
+
+
 def _all_immutable(items):
     return all(type(item) in _IMMUTABLE_TYPES for item in items)
 
@@ -539,7 +543,7 @@ def _window_of(value, cap, keep):
     if len(value) <= cap // 2:
         return None
     window = _Window(value, *keep)
-    if all(type(item) in _FAST_SCALARS for item in window.head) and all(type(item) in _FAST_SCALARS for item in window.tail):
+    if _all_fast_scalars(window.head) and _all_fast_scalars(window.tail):
         return window
     return None
 
@@ -594,18 +598,13 @@ class Tracer:
 
     def _local_trace(self, state):
         """The trace function of one frame, its state bound: this runs at every step."""
-        changes_of, record = self._changes, self._record
+        finish_pending, record = self._finish_pending, self._record
 
         def local_trace(frame, event, arg):
             if self.stopped:
                 return None
             try:
-                pending = state.pending
-                if pending is not None:  # the previous line's effects are visible now
-                    state.pending = None
-                    changes = changes_of(frame, state)
-                    if changes:
-                        pending["changes"] = changes
+                finish_pending(frame, state)  # the previous line's effects are visible now
                 if event == "line":
                     state.raised = False
                     state.pending = record(frame, state, "line", None)
