@@ -13,6 +13,7 @@ import { createParallelStrategy } from "../../src/scaling/parallel.js";
 import { createRevisionStrategy } from "../../src/scaling/revision.js";
 import { createSelfDebugStrategy } from "../../src/scaling/selfdebug.js";
 import { loadTask } from "../../src/tasks/task.js";
+import { REVERSE_PROBLEM } from "../tasks/crux-problem.js";
 import { type Harness, type ProgramChooser, fence, startHarness } from "./strategy-harness.js";
 
 /** Round 0: the problem's buggy candidate; later rounds: its reference. */
@@ -165,15 +166,7 @@ describe("parallel", () => {
   });
 
   it("votes on prediction texts for output prediction", async () => {
-    const code = "def f(text):\n    return text[::-1] + '!'\n";
-    const problem: Problem = {
-      id: "crux/0",
-      source: { dataset: "cruxeval", version: "1.0" },
-      prompt: code,
-      entryPoint: "f",
-      reference: code,
-      tests: [{ kind: "io", id: "base-0", args: "'abc'", expected: "'cba!'", visibility: "hidden", group: "base" }],
-    };
+    const problem = REVERSE_PROBLEM;
     const answers = ["[ANSWER] assert f('abc') == 'abc!' [/ANSWER]", "[ANSWER] assert f('abc') == 'cba!' [/ANSWER]", "[ANSWER] assert f('abc') == \"cba!\" [/ANSWER]", "[ANSWER]'cba!'[/ANSWER]"];
     harness.problems.set(problem.id, problem);
     chooser = ({ unit }) => answers[unit.chain]!;

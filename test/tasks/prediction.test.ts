@@ -6,19 +6,12 @@ import { createRuntime } from "../../src/runtime/index.js";
 import { loadFewShotExamples, renderFewShotPrefix } from "../../src/tasks/few-shot.js";
 import { scorePrediction } from "../../src/tasks/prediction.js";
 import { loadTask } from "../../src/tasks/task.js";
+import { REVERSE_PROBLEM } from "./crux-problem.js";
 
 const runtime = createRuntime("pyodide", { poolSize: 1 });
 afterAll(() => runtime.close());
 
-const code = "def f(text):\n    return text[::-1] + '!'\n";
-const problem: Problem = {
-  id: "crux/0",
-  source: { dataset: "cruxeval", version: "1.0" },
-  prompt: code,
-  entryPoint: "f",
-  reference: code,
-  tests: [{ kind: "io", id: "base-0", args: "'abc'", expected: "'cba!'", visibility: "hidden", group: "base" }],
-};
+const problem = REVERSE_PROBLEM;
 const floats: Problem = { ...problem, id: "crux/1", prompt: "def f(x):\n    return x / 2\n", reference: "def f(x):\n    return x / 2\n", tests: [{ ...problem.tests[0]!, args: "4", expected: "2.0" } as Problem["tests"][number]] };
 
 describe("output prediction", () => {
