@@ -22,6 +22,20 @@ export function createEvaluator(runtime: Runtime, options: EvaluatorOptions = {}
   const floor = options.minTimeoutMs ?? DEFAULT_MIN_TIMEOUT_MS;
   const defaultMode = options.mode ?? "all";
   const prepared = new Map<string, Promise<PreparedProblem>>();
+  // The same array for every sample of a selection, so that the runtime serializes it once.
+  const checkTests = new Map<string, Promise<{ selected: PreparedTest[]; tests: CheckTest[] }>>();
+  const selectedTests = (problem: Problem, selection: TestSelection) => {
+    const key = JSON.stringify([problem.id, selection.visibility, selection.groups]);
+    let entry = checkTests.get(key);
+    if (!entry) {
+      entry = prepare(problem).then(({ tests }) => {
+        const selected = selectTests(tests, selection);
+        return { selected, tests: selected.map((test) => toCheckTest(test, problem)) };
+      });
+      checkTests.set(key, entry);
+    }
+    return entry;
+  };
 
   const prepare = (problem: Problem): Promise<PreparedProblem> => {
     let entry = prepared.get(problem.id);
@@ -35,12 +49,11 @@ export function createEvaluator(runtime: Runtime, options: EvaluatorOptions = {}
   return {
     prepare,
     async evaluate(problem: Problem, program: string, selection: TestSelection = { visibility: "hidden" }, mode: StopMode = defaultMode) {
-      const { tests } = await prepare(problem);
-      const selected = selectTests(tests, selection);
+      const { selected, tests } = await selectedTests(problem, selection);
       const response = await runtime.check({
         program,
         entryPoint: problem.entryPoint,
-        tests: selected.map((test) => toCheckTest(test, problem)),
+        tests,
         stopOnFirstFailure: mode === "first-failure",
       });
       return toVerdict(problem, selected, response);

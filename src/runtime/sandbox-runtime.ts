@@ -12,7 +12,7 @@ import {
   type Runtime,
   type TraceRequest,
 } from "./runtime.js";
-import type { JobOutcome, SandboxJob, SandboxPool } from "./sandbox.js";
+import type { JobOutcome, SandboxJob, SandboxPool, SharedJobData } from "./sandbox.js";
 
 /** What the harness returns for a trace job; checked because it comes out of the sandbox. */
 const TraceBodySchema = TraceSchema.pick({
@@ -52,6 +52,7 @@ const MAX_TRACE_BATCH = 64;
 /** A Runtime over any sandbox pool: builds jobs, applies deadlines, assembles results. */
 export class SandboxRuntime implements Runtime {
   private readonly waitingTraces = new Map<string, TraceBatch>();
+  private readonly serializedTests = new WeakMap<CheckTest[], SharedJobData>();
 
   constructor(
     readonly name: RuntimeName,
@@ -142,6 +143,17 @@ export class SandboxRuntime implements Runtime {
     };
   }
 
+  /** A test list's JSON and content key, made once per list: every sample of a problem sends the same one. */
+  private sharedTests(tests: CheckTest[]): SharedJobData {
+    let shared = this.serializedTests.get(tests);
+    if (!shared) {
+      const json = JSON.stringify(tests.map(({ timeoutMs: _timeout, ...test }) => test));
+      shared = { field: "tests", key: sha256(json), json };
+      this.serializedTests.set(tests, shared);
+    }
+    return shared;
+  }
+
   private async checkBatch(
     request: CheckRequest,
     tests: CheckTest[],
@@ -149,14 +161,9 @@ export class SandboxRuntime implements Runtime {
     const limits = resolveLimits(request.limits);
     const job: SandboxJob = {
       kind: "check",
-      payload: {
-        program: request.program,
-        entryPoint: request.entryPoint,
-        tests: tests.map(({ timeoutMs: _timeout, ...test }) => test),
-        stopOnFirstFailure: request.stopOnFirstFailure,
-        limits,
-      },
-      // Phases: -1 loads the program, i runs test i's call, -(i + 2) prepares or judges test i.
+      payload: { program: request.program, entryPoint: request.entryPoint, stopOnFirstFailure: request.stopOnFirstFailure, limits },
+      shared: this.sharedTests(tests),
+      // Phases: -1 loads the program, i runs test i's call, -(i + 2) prepares test i and judges test i - 1.
       phaseCount: tests.length,
       phaseTimeoutMs: (phase) => (phase < -1 ? PREPARE_TIMEOUT_MS : phase < 0 ? LOAD_TIMEOUT_MS : (tests[phase]?.timeoutMs ?? LOAD_TIMEOUT_MS)),
     };

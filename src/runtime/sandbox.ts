@@ -7,18 +7,45 @@ import { availableParallelism } from "node:os";
  * (KeyboardInterrupt), and after a grace period it is killed and replaced.
  */
 
-/** Emitted by the harness: `start` when phase `i` begins (-1 = loading), `result` per test. */
+/**
+ * From a slot: `start` when it sees that phase `i` began (-1 = loading), `elapsedMs` ago (slots
+ * sample the harness's phase board, so they see a phase late, or not at all if it was short);
+ * `result` per test or traced input, from the harness.
+ */
 export type SandboxMessage =
-  | { t: "start"; i: number }
+  | { t: "start"; i: number; elapsedMs: number }
   | { t: "result"; i: number; result: unknown };
+
+/** Payload data many jobs share, such as a problem's tests, serialized once under a content key. */
+export interface SharedJobData {
+  /** The payload field it fills. */
+  field: string;
+  key: string;
+  json: string;
+}
 
 export interface SandboxJob {
   kind: "trace" | "check";
   payload: Record<string, unknown>;
+  /** Sent with the payload, or kept in the sandbox and sent only once, as the slot chooses. */
+  shared?: SharedJobData;
   /** How many numbered phases (tests, or traced inputs) the job has: phases 0 … phaseCount - 1. */
   phaseCount: number;
   /** Wall-clock budget of each phase, by phase index (negative: loading, preparing, judging). */
   phaseTimeoutMs: (phase: number) => number;
+}
+
+/** The payload as JSON, with the shared data in its field unless `withShared` is false. */
+export function payloadJson(job: SandboxJob, withShared = true): string {
+  const own = JSON.stringify(job.payload);
+  if (!job.shared || !withShared) return own;
+  const rest = own === "{}" ? "" : `,${own.slice(1, -1)}`;
+  return `{${JSON.stringify(job.shared.field)}:${job.shared.json}${rest}}`;
+}
+
+/** Phases -1 … -(phaseCount + 2) load, prepare and judge; 0 … phaseCount - 1 run tests or traced inputs. */
+function isPhaseOf(job: SandboxJob, phase: number): boolean {
+  return Number.isInteger(phase) && phase >= -(job.phaseCount + 2) && phase < job.phaseCount;
 }
 
 export type JobEnd =
@@ -34,8 +61,8 @@ export interface JobOutcome {
 /** One isolated interpreter that runs one job at a time. */
 export interface SandboxSlot {
   run(job: SandboxJob, onMessage: (message: SandboxMessage) => void): Promise<JobEnd>;
-  /** Ask the running program to stop (raises KeyboardInterrupt in it). */
-  interrupt(): void;
+  /** Ask the running program to stop phase `phase` (raises KeyboardInterrupt in it) if it is still in it. */
+  interrupt(phase: number): void;
   /** Stop the running job by force and make the slot usable again. */
   kill(): Promise<void>;
   /** Settles when the slot can start a job (a replacement may be in progress). */
@@ -102,6 +129,7 @@ export class SandboxPool {
     const messages: SandboxMessage[] = [];
     return new Promise<JobOutcome>((resolve, reject) => {
       let phase = -1;
+      const armed = new Set([phase]);
       let settled = false;
       let timer: NodeJS.Timeout | undefined;
       const settle = (settleWith: () => void) => {
@@ -110,27 +138,31 @@ export class SandboxPool {
         clearTimeout(timer);
         settleWith();
       };
-      // Each phase gets its own deadline: interrupt at the deadline, kill after the grace.
-      const arm = () => {
+      // Each phase gets its own deadline, counted from when it began: interrupt at the
+      // deadline, kill after the grace.
+      const arm = (elapsedMs: number) => {
         clearTimeout(timer);
         const armedPhase = phase;
         timer = setTimeout(() => {
-          slot.interrupt();
+          slot.interrupt(armedPhase);
           timer = setTimeout(() => {
             void slot.kill().then(
               () => settle(() => resolve({ end: { kind: "killed", phase: armedPhase }, messages })),
               (error: unknown) => settle(() => reject(error)),
             );
           }, this.graceMs);
-        }, job.phaseTimeoutMs(armedPhase));
+        }, Math.max(0, job.phaseTimeoutMs(armedPhase) - elapsedMs));
       };
-      arm();
+      arm(0);
       slot
         .run(job, (message) => {
           messages.push(message);
-          if (message.t === "start" && message.i !== phase) {
+          // A phase gets its deadline once: a program that forges phase reports on its board
+          // cannot restart a deadline, so a job's time stays bounded by its phases' budgets.
+          if (message.t === "start" && isPhaseOf(job, message.i) && !armed.has(message.i)) {
+            armed.add(message.i);
             phase = message.i;
-            arm();
+            arm(message.elapsedMs);
           }
         })
         .then(

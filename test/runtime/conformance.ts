@@ -325,6 +325,31 @@ export function runtimeConformance(name: string, create: (poolSize: number) => R
         expect(response.loadError?.type).toBe("SyntaxError");
       });
 
+      it("judges every program against the same test data, whatever an earlier program did to it in memory", async () => {
+        // The same test list for every program, as the evaluator sends it: a sandbox may keep it between jobs.
+        const tests = [1, 2, 3].map((n) => ({ id: `t${n}`, kind: "io" as const, args: `${n}, ${n}`, expected: String(2 * n), timeoutMs: 2000 }));
+        const tamperer =
+          "import gc\ndef add(a, b):\n    for o in gc.get_objects():\n        if isinstance(o, dict) and isinstance(o.get('tests'), list):\n" +
+          "            for d in o['tests']:\n                d['expected'] = '0'\n    return 0\n";
+        const run = (source: string) => single.check({ program: source, entryPoint: "add", stopOnFirstFailure: false, tests });
+        const tampered = await run(tamperer);
+        // It rewrote its own copy: later tests of its job compare with "0".
+        expect(tampered.results.map((result) => result.status)).toEqual(["fail", "pass", "pass"]);
+        expect((await run("def add(a, b):\n    return a + b\n")).results.map((result) => result.status)).toEqual(["pass", "pass", "pass"]);
+        expect((await run("def add(a, b):\n    return 0\n")).results.map((result) => result.status)).toEqual(["fail", "fail", "fail"]);
+      });
+
+      it("a program that rewrites its phase board cannot restart its deadline", async () => {
+        // Alternating between phases the host has already seen used to re-arm a fresh deadline each time.
+        const forger =
+          "import gc, time\ndef f():\n    board = next(o for o in gc.get_objects() if any(c.__name__ == 'PhaseBoard' for c in type(o).__mro__))\n" +
+          "    while True:\n        board.enter(-1)\n        time.sleep(0.05)\n        board.enter(0)\n        time.sleep(0.05)\n";
+        const started = performance.now();
+        const response = await single.check({ program: forger, entryPoint: "f", stopOnFirstFailure: false, tests: [{ id: "t", kind: "io", args: "", expected: "1", timeoutMs: 1000 }] });
+        expect(response.results[0]?.status).toBe("timeout");
+        expect(performance.now() - started).toBeLessThan(10_000);
+      }, 20_000);
+
       it("returns exact reprs when no expected value is given", async () => {
         const response = await runtime.check({ program, entryPoint: "add", stopOnFirstFailure: false, tests: [{ id: "t", kind: "io", args: "(1,), (2,)", timeoutMs: 1000 }] });
         expect(response.results[0]?.actual).toMatchObject({ repr: "(1, 2)", exact: true });

@@ -3,21 +3,34 @@
 Each job runs in a child forked from this already-initialised interpreter, so every job
 starts from the same clean state at the cost of a fork, not an interpreter start. The
 child gets rlimits (address space, CPU, processes, file size) before any user code runs.
-Protocol: JSON lines. In (stdin): {"cmd": "interrupt"|"kill", "job": id}, and
-{"cmd": "run", "job": {id, kind, cpuSeconds}} TAB <the job's payload as JSON>: the payload,
-which can be hundreds of megabytes of test data, is parsed by the forked child only, so this
-server's heap, and with it the cost of every fork, stays small.
-Out (stdout): {"job": id, "m": <harness message>} and {"job": id, "end": {...}}.
+Protocol: JSON lines. In (stdin): {"cmd": "interrupt", "job": id, "phase": p},
+{"cmd": "kill", "job": id}, {"cmd": "run", "job": {id, kind, cpuSeconds, shared?}} TAB <the
+job's payload as JSON>, and {"cmd": "keep", "key": k} TAB <JSON> / {"cmd": "forget", "key": k}.
+A payload, which can be hundreds of megabytes of test data, is parsed by the forked child only,
+so this server's heap, and with it the cost of every fork, stays small; only data many jobs
+share (a problem's tests, up to a budget the host keeps) is kept here, parsed once, and a job
+whose header names it as `shared: {field, key}` inherits it in that payload field.
+Out (stdout): {"job": id, "phase": p, "ms": elapsed}, {"job": id, "m": <harness message>}
+and {"job": id, "end": {...}}.
+
+Per test, the child only writes to memory: it posts its phase on a board shared with this
+server, and its result line to a pipe this server drains every tick. The server samples the
+board each tick and reports a phase change with how long ago it began: one message per tick
+instead of two per test, which the host's deadlines need no more often.
 """
 
+import fcntl
 import gc
 import json
+import mmap
 import os
 import resource
 import selectors
 import shutil
 import signal
+import struct
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import semtrace_state  # noqa: E402  (after the path is set)
@@ -28,6 +41,11 @@ COMPACT = (",", ":")
 # Only inside bubblewrap's PID namespace may the server sweep every other process.
 ISOLATED = "--isolated" in sys.argv
 WORKDIR = "/tmp" if ISOLATED else os.getcwd()
+# How often the server samples a running job's board and drains its results.
+TICK_SECONDS = 0.02
+# A result this long, and the job's end, wake the server at once instead of at its next tick.
+URGENT_BYTES = 16 * 1024
+PIPE_BYTES = 1 << 20
 
 
 def write_out(data):
@@ -51,23 +69,82 @@ def _set_limits(limits, cpu_seconds):
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def _child(job, payload, write_fd):
+class SharedBoard(semtrace_tracer.PhaseBoard):
+    """The phase board in memory shared by the server and the job's child.
+
+    Layout: sequence, phase, start time (monotonic seconds), written by the child only, as a
+    seqlock (the sequence is odd while it writes); then the phase the server asked to
+    interrupt, written by the server only."""
+
+    _SEQ = struct.Struct("<q")
+    _PHASE = struct.Struct("<qd")
+    _SNAPSHOT = struct.Struct("<qqd")
+    _INTERRUPTED_AT = 24
+    _NONE = -(1 << 63)
+
+    def __init__(self):
+        self.memory = mmap.mmap(-1, 32)
+        self._SEQ.pack_into(self.memory, self._INTERRUPTED_AT, self._NONE)
+        self.sequence = 0
+        self.phase = None
+        self.owner = None
+
+    def enter(self, phase):
+        # Like results, phases come from the job's process only, not from a process it forked.
+        if os.getpid() != self.owner:
+            return
+        self.phase = phase
+        self._SEQ.pack_into(self.memory, 0, self.sequence + 1)
+        self._PHASE.pack_into(self.memory, 8, phase, time.monotonic())
+        self.sequence += 2
+        self._SEQ.pack_into(self.memory, 0, self.sequence)
+
+    def current_phase(self):
+        return self.phase
+
+    def interrupted_phase(self):
+        return self._SEQ.unpack_from(self.memory, self._INTERRUPTED_AT)[0]
+
+    def sample(self):
+        """(sequence, phase, started) as the child last completed writing it; None if no
+        consistent reading comes quickly (a program can scribble on the board)."""
+        for _ in range(1000):
+            sequence, phase, started = self._SNAPSHOT.unpack_from(self.memory)
+            if sequence % 2 == 0 and self._SEQ.unpack_from(self.memory)[0] == sequence:
+                return sequence, phase, started
+        return None
+
+    def request_interrupt(self, phase):
+        """Marks `phase` as the one to interrupt if the child is still in it; says whether it is."""
+        sample = self.sample()
+        if sample is None or sample[1] != phase:
+            return False
+        self._SEQ.pack_into(self.memory, self._INTERRUPTED_AT, phase)
+        return True
+
+
+def _child(job, payload, shared, channel):
     job["payload"] = json.loads(payload)
+    if "shared" in job:
+        job["payload"][job["shared"]["field"]] = shared
     os.setpgid(0, 0)
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
     _set_limits(job["payload"]["limits"], job["cpuSeconds"])
-    own_pid = os.getpid()
+    own_pid = channel["board"].owner = os.getpid()
 
     def emit(message):
         # A program that forks must not speak for the job: only this process reports.
-        if os.getpid() == own_pid:
-            _write_all(write_fd, (json.dumps(message, separators=COMPACT) + "\n").encode())
+        if os.getpid() != own_pid:
+            return
+        data = (json.dumps(message, separators=COMPACT) + "\n").encode()
+        _write_all(channel["results"], data)
+        if message["t"] == "done" or len(data) >= URGENT_BYTES:
+            os.write(channel["wake"], b"!")
 
     # The fork server's snapshot, inherited by this child, is the clean state.
-    body = semtrace_tracer.run_job(job, emit, semtrace_state.reset_between_runs)
+    body = semtrace_tracer.run_job(job, emit, semtrace_state.reset_between_runs, channel["board"])
     emit({"t": "done", "body": body})
 
 
@@ -118,22 +195,37 @@ class LineBuffer:
         return lines
 
 
+class Job:
+    """A running job as the server sees it: its child, board, and the pipes it reports on."""
+
+    def __init__(self, job_id, pid, board, results_fd, wake_fd):
+        self.id, self.pid, self.board = job_id, pid, board
+        self.results_fd, self.wake_fd = results_fd, wake_fd
+        self.lines = LineBuffer()
+        self.reported_sequence = 0
+        self.prefix = b'{"job":' + json.dumps(job_id).encode()
+
+
 class Server:
     def __init__(self):
         self.selector = selectors.DefaultSelector()
         self.selector.register(0, selectors.EVENT_READ, "commands")
         self.commands = LineBuffer()
         self.job = None
+        self.kept = {}
 
     def serve(self):
         write_out((json.dumps({"ready": True, "python": sys.version.split()[0]}) + "\n").encode())
         while True:
-            for key, _ in self.selector.select():
+            for key, _ in self.selector.select(TICK_SECONDS if self.job else None):
                 if key.data == "commands":
                     if not self._read_commands():
                         return
-                else:
-                    self._read_child()
+                elif self.job is not None and not os.read(self.job.wake_fd, 4096):
+                    # Nothing holds the wake pipe open any more: the child is gone.
+                    self.selector.unregister(self.job.wake_fd)
+            if self.job is not None:
+                self._tick(self.job)
 
     def _read_commands(self):
         data = os.read(0, 1 << 20)
@@ -148,67 +240,107 @@ class Server:
     def _command(self, command, payload):
         if command["cmd"] == "run":
             self._start(command, payload)
-        elif self.job is not None and command["job"] == self.job["id"]:
-            sig = signal.SIGINT if command["cmd"] == "interrupt" else signal.SIGKILL
-            try:
-                os.killpg(self.job["pid"], sig)
-            except OSError:
-                pass
+        elif command["cmd"] == "keep":
+            self.kept[command["key"]] = json.loads(payload)
+            # Out of the collector's reach, so that no job's collection touches (and copies) it.
+            gc.freeze()
+        elif command["cmd"] == "forget":
+            self.kept.pop(command["key"], None)
+        elif self.job is not None and command["job"] == self.job.id:
+            if command["cmd"] == "kill":
+                self._signal_job(signal.SIGKILL)
+            elif self.job.board.request_interrupt(command["phase"]):
+                self._signal_job(signal.SIGINT)
+
+    def _signal_job(self, sig):
+        try:
+            os.killpg(self.job.pid, sig)
+        except OSError:
+            pass
 
     def _start(self, command, payload):
-        read_fd, write_fd = os.pipe()
+        results_read, results_write = os.pipe()
+        wake_read, wake_write = os.pipe()
+        try:
+            fcntl.fcntl(results_write, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+        except OSError:
+            pass  # a smaller pipe only makes the child wait for the next tick sooner
+        board = SharedBoard()
         pid = os.fork()
         if pid == 0:
             try:
-                os.close(read_fd)
-                _child(command["job"], payload, write_fd)
+                os.close(results_read)
+                os.close(wake_read)
+                shared = self.kept[command["job"]["shared"]["key"]] if "shared" in command["job"] else None
+                _child(command["job"], payload, shared, {"results": results_write, "wake": wake_write, "board": board})
             finally:
                 os._exit(0)
-        os.close(write_fd)
-        self.job = {"id": command["job"]["id"], "pid": pid, "fd": read_fd, "lines": LineBuffer()}
-        self.selector.register(read_fd, selectors.EVENT_READ, "child")
+        os.close(results_write)
+        os.close(wake_write)
+        os.set_blocking(results_read, False)
+        self.job = Job(command["job"]["id"], pid, board, results_read, wake_read)
+        self.selector.register(wake_read, selectors.EVENT_READ, "wake")
 
-    def _read_child(self):
-        job = self.job
-        data = os.read(job["fd"], 1 << 20)
-        if not data:
-            self._finish(job, None)
-            return
-        relayed = []  # one write for all the lines of a read, not one per line
+    def _tick(self, job):
+        """Reports a phase change, relays the results written since the last tick, and ends
+        the job once its child reported done or exited."""
+        # Checked before draining: whatever a child wrote before it died is then in the pipe.
+        exited, status = os.waitpid(job.pid, os.WNOHANG)
+        relayed = [self._phase_line(job)]  # one write for everything of a tick
         done = None
-        for line in job["lines"].feed(data):
+        for line in job.lines.feed(self._drain(job.results_fd)):
             if line.startswith(b'{"t":"done"'):
                 done = line
                 break
-            relayed.append(self._prefix(job) + b',"m":' + line + b"}\n")
+            relayed.append(job.prefix + b',"m":' + line + b"}\n")
         write_out(b"".join(relayed))
-        if done is not None:
-            self._finish(job, done)
+        if done is not None or exited:
+            self._finish(job, done, status if exited else None)
 
-    def _finish(self, job, done_line):
+    @staticmethod
+    def _phase_line(job):
+        sample = job.board.sample()
+        if sample is None or sample[0] == job.reported_sequence:
+            return b""
+        sequence, phase, started = sample
+        job.reported_sequence = sequence
+        elapsed = max(0, round((time.monotonic() - started) * 1000))
+        return job.prefix + b',"phase":%d,"ms":%d}\n' % (phase, elapsed)
+
+    @staticmethod
+    def _drain(fd):
+        chunks = []
+        while True:
+            try:
+                data = os.read(fd, PIPE_BYTES)
+            except BlockingIOError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+        return b"".join(chunks)
+
+    def _finish(self, job, done_line, status):
         """Reports the job's end only once its process and anything it started are gone."""
-        self.selector.unregister(job["fd"])
-        os.close(job["fd"])
+        if job.wake_fd in self.selector.get_map():
+            self.selector.unregister(job.wake_fd)
+        os.close(job.wake_fd)
+        os.close(job.results_fd)
         try:
-            os.killpg(job["pid"], signal.SIGKILL)
+            os.killpg(job.pid, signal.SIGKILL)
         except OSError:
             pass
-        _, status = os.waitpid(job["pid"], 0)
+        if status is None:
+            _, status = os.waitpid(job.pid, 0)
         if ISOLATED:
             _kill_strays()
-        if ISOLATED:
             _clean_workdir()
         if done_line is None:
             end = json.dumps({"kind": "exit", "detail": _describe_status(status)}).encode()
         else:
             end = done_line
-        write_out(self._prefix(job) + b',"end":' + end + b"}\n")
+        write_out(job.prefix + b',"end":' + end + b"}\n")
         self.job = None
-
-    @staticmethod
-    def _prefix(job):
-        # Harness lines are relayed verbatim: the host validates every message.
-        return b'{"job":' + json.dumps(job["id"]).encode()
 
 
 if __name__ == "__main__":

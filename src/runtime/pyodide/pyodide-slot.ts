@@ -3,7 +3,8 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { SandboxUnavailableError } from "../../core/errors.js";
 import { readPythonSource, sharedPythonSources } from "../python-sources.js";
-import type { JobEnd, SandboxJob, SandboxMessage, SandboxSlot } from "../sandbox.js";
+import { payloadJson, type JobEnd, type SandboxJob, type SandboxMessage, type SandboxSlot } from "../sandbox.js";
+import { now, SharedPhaseBoard } from "./phase-board.js";
 
 export interface PyodideSlotOptions {
   memoryMb: number;
@@ -31,13 +32,23 @@ function createWorker(workerData: unknown): Worker {
 }
 
 const SIGINT = 2;
+/** How often the host thread samples a running job's phase board. */
+const TICK_MS = 20;
+
+interface RunningJob {
+  onMessage: (m: SandboxMessage) => void;
+  resolve: (end: JobEnd) => void;
+  ticker: NodeJS.Timeout;
+  reportedSequence: number;
+}
 
 /** One Pyodide worker thread; replaced by a fresh one when a job leaves it unusable. */
 export class PyodideSlot implements SandboxSlot {
   python = "";
   private worker!: Worker;
   private interruptView!: Int32Array;
-  private current: { onMessage: (m: SandboxMessage) => void; resolve: (end: JobEnd) => void } | undefined;
+  private board!: SharedPhaseBoard;
+  private current: RunningJob | undefined;
   private killing = false;
   private closed = false;
   /** Settles when the worker can take a job; a replacement in progress delays the next run. */
@@ -54,20 +65,27 @@ export class PyodideSlot implements SandboxSlot {
   async run(job: SandboxJob, onMessage: (message: SandboxMessage) => void): Promise<JobEnd> {
     await this.ready;
     Atomics.store(this.interruptView, 0, 0);
+    this.board.clearInterrupt();
     return new Promise((resolve) => {
-      this.current = { onMessage, resolve };
+      const running: RunningJob = {
+        onMessage,
+        resolve,
+        ticker: setInterval(() => this.reportPhase(running), TICK_MS),
+        reportedSequence: this.board.sample()?.sequence ?? 0,
+      };
+      this.current = running;
       // The job travels as UTF-8 JSON bytes, moved to the worker, that Python copies in one piece.
       // Handed over as a JS string, Pyodide would convert it to a Python str through a JS array
       // of one element per character, which aborts the host process past ~113 million characters
       // (V8 "Fatal JavaScript invalid size error"); a check job carrying the expected outputs of
       // HumanEval/130's large plus inputs has 120 million.
-      const bytes = new TextEncoder().encode(JSON.stringify({ kind: job.kind, payload: job.payload }));
+      const bytes = new TextEncoder().encode(`{"kind":${JSON.stringify(job.kind)},"payload":${payloadJson(job)}}`);
       this.worker.postMessage({ type: "job", job: bytes }, [bytes.buffer]);
     });
   }
 
-  interrupt(): void {
-    if (this.current) Atomics.store(this.interruptView, 0, SIGINT);
+  interrupt(phase: number): void {
+    if (this.current && this.board.requestInterrupt(phase)) Atomics.store(this.interruptView, 0, SIGINT);
   }
 
   whenReady(): Promise<void> {
@@ -75,6 +93,7 @@ export class PyodideSlot implements SandboxSlot {
   }
 
   async kill(): Promise<void> {
+    clearInterval(this.current?.ticker);
     this.current = undefined;
     await this.replace();
   }
@@ -91,10 +110,12 @@ export class PyodideSlot implements SandboxSlot {
     if (this.closed) return Promise.resolve();
     const interrupt = new SharedArrayBuffer(4);
     this.interruptView = new Int32Array(interrupt);
+    this.board = new SharedPhaseBoard();
     const worker = createWorker({
       pythonFiles: { ...sharedPythonSources(), "semtrace_reset.py": readPythonSource("./reset.py", import.meta.url) },
       memoryMb: this.options.memoryMb,
       interrupt,
+      board: this.board.buffer,
     });
     this.worker = worker;
     return new Promise((resolve, reject) => {
@@ -120,17 +141,32 @@ export class PyodideSlot implements SandboxSlot {
 
   private onReply(reply: Exclude<WorkerReply, { type: "ready" } | { type: "failed" }>): void {
     if (reply.type === "message") {
-      this.current?.onMessage(JSON.parse(reply.text) as SandboxMessage);
+      // Only results come from the harness; phases come from the board.
+      const message = JSON.parse(reply.text) as SandboxMessage;
+      if (message.t === "result") this.current?.onMessage(message);
       return;
     }
     const heapLimit = this.options.memoryMb * 1024 * 1024 * 0.5;
     this.endCurrent(reply.end, reply.broken === true || (reply.heapBytes ?? 0) > heapLimit);
   }
 
+  /** Tells the pool the phase the job is in, if it changed since the last report. */
+  private reportPhase(running: RunningJob): void {
+    const sample = this.board.sample();
+    if (!sample || sample.sequence === running.reportedSequence) return;
+    running.reportedSequence = sample.sequence;
+    running.onMessage({ t: "start", i: sample.phase, elapsedMs: Math.max(0, Math.round(now() - sample.startedAt)) });
+  }
+
   /** Resolves the running job at once; a spent worker (crash, grown heap) is replaced behind it. */
   private endCurrent(end: JobEnd, replace: boolean): void {
     const current = this.current;
     this.current = undefined;
+    if (current) {
+      clearInterval(current.ticker);
+      // The last phase, which a crash may have ended before any tick saw it.
+      this.reportPhase(current);
+    }
     if (replace) void this.replace().catch(() => undefined);
     current?.resolve(end);
   }

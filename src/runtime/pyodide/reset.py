@@ -44,11 +44,30 @@ def _make_system_read_only():
             os.chmod(folder, 0o555)
 
 
-def run_job(job_bytes, emit):
+class _SharedBoard(semtrace_tracer.PhaseBoard):
+    """The board in memory shared with the host thread, written through the worker's calls."""
+
+    def __init__(self, calls):
+        self._post, self._interrupted = calls.enter, calls.interruptedPhase
+        self.phase = None
+
+    def enter(self, phase):
+        self.phase = phase
+        self._post(phase)
+
+    def current_phase(self):
+        return self.phase
+
+    def interrupted_phase(self):
+        return self._interrupted()
+
+
+def run_job(job_bytes, emit, board_calls):
     """`job_bytes`: the job as UTF-8 JSON in a JS Uint8Array, copied into Python in one piece."""
     job = json.loads(job_bytes.to_bytes())
+    board = _SharedBoard(board_calls)
     try:
-        body = semtrace_tracer.run_job(job, lambda message: emit(_utf8_json(message)), semtrace_state.reset_between_runs)
+        body = semtrace_tracer.run_job(job, lambda message: emit(_utf8_json(message)), semtrace_state.reset_between_runs, board)
     finally:
         semtrace_state.restore()
     return _utf8_json(body)

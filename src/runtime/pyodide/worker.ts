@@ -7,12 +7,15 @@ import Module, { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
 import { loadPyodide, type PyodideInterface } from "pyodide";
+import { SharedPhaseBoard } from "./phase-board.js";
 
 interface InitData {
   /** The shared Python modules and reset.py as semtrace_reset.py, by file name. */
   pythonFiles: Record<string, string>;
   memoryMb: number;
   interrupt: SharedArrayBuffer;
+  /** The phase board's memory, shared with the host thread (see phase-board.ts). */
+  board: SharedArrayBuffer;
 }
 
 interface JobMessage {
@@ -121,15 +124,23 @@ function textOf(bytes: PythonBytes): string {
   return text;
 }
 
+/** What Python's board calls, as plain functions on a JS object. */
+interface PhaseBoardCalls {
+  enter(phase: number): void;
+  interruptedPhase(): number;
+}
+
 const ready = start();
 
 ready.then(
   (pyodide) => {
-    const runJob = pyodide.runPython("semtrace_reset.run_job") as (job: Uint8Array, emit: (message: PythonBytes) => void) => PythonBytes;
+    const runJob = pyodide.runPython("semtrace_reset.run_job") as (job: Uint8Array, emit: (message: PythonBytes) => void, board: PhaseBoardCalls) => PythonBytes;
+    const board = new SharedPhaseBoard(init.board);
+    const boardCalls: PhaseBoardCalls = { enter: (phase) => board.enter(phase), interruptedPhase: () => board.interruptedPhase() };
     port.postMessage({ type: "ready", python: pyodide.runPython("import sys; sys.version.split()[0]") as string });
     port.on("message", (message: JobMessage) => {
       try {
-        const body = textOf(runJob(message.job, (emitted) => port.postMessage({ type: "message", text: textOf(emitted) })));
+        const body = textOf(runJob(message.job, (emitted) => port.postMessage({ type: "message", text: textOf(emitted) }), boardCalls));
         port.postMessage({ type: "end", end: { kind: "done", body: JSON.parse(body) as unknown }, heapBytes: heapBytes(pyodide) });
       } catch (error) {
         // Only an interpreter failure gets here (os._exit, a wasm trap): the worker is spent.

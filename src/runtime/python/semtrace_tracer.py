@@ -3,8 +3,9 @@
 It runs an untrusted program on one call (or on standard input) under sys.settrace and
 returns the canonical trace as a dict, or runs it untraced against tests. It never calls
 user code to describe a value (no user __repr__/__eq__/__len__), so describing a value
-cannot change what the program computes, hang, or raise. The host enforces wall-clock
-limits from outside; this module only reports progress through `emit`.
+cannot change what the program computes, hang, or raise. Wall-clock limits are enforced
+from outside: this module posts which phase it is in on a PhaseBoard, which a watchdog in
+another thread or process samples, and reports results through `emit`.
 """
 
 import base64
@@ -802,7 +803,7 @@ def _outcome_of_exception(error, session):
 _UNRECOVERABLE = frozenset(("timeout", "memory-limit", "crashed"))
 
 
-def trace_batch(programs, items, limits, emit, reset):
+def trace_batch(programs, items, limits, emit, reset, board):
     """Traces each item, a program (an index into `programs`) on one input, and emits one result
     per item. Between runs, `reset(reach)` puts the interpreter back to its clean state and says
     whether it can go on; when it cannot, the batch stops early and the host runs the remaining
@@ -819,7 +820,7 @@ def trace_batch(programs, items, limits, emit, reset):
             code, failure = _compiled(lambda: _compile_program(programs[number]))
             compiled[number] = (code, failure, module_reach(code) if code is not None else frozenset())
         code, failure, _ = compiled[number]
-        emit({"t": "start", "i": index})
+        board.enter(index)
         body = trace_program(code, failure, item["input"], limits)
         emit({"t": "result", "i": index, "result": body})
         last_kind = body["outcome"]["kind"]
@@ -1039,9 +1040,9 @@ def _normalize_stdout(text):
     return "\n".join(line.rstrip() for line in text.strip().splitlines())
 
 
-def check_program(program, entry_point, tests, stop_on_first, limits, emit):
+def check_program(program, entry_point, tests, stop_on_first, limits, emit, board):
     """Runs tests untraced; emits one result per test as it completes."""
-    emit({"t": "start", "i": -1})
+    board.enter(-1)
     session = Session(limits)
     session.script_mode = False
     session.tracer = Tracer(0, limits["maxValueChars"])
@@ -1057,25 +1058,21 @@ def check_program(program, entry_point, tests, stop_on_first, limits, emit):
                 exec(code, namespace)
             except BaseException as error:
                 return {"loadError": _error_of(error)}
-    previous = signal.signal(signal.SIGINT, _CallTimer.on_interrupt)
-    try:
-        for index, test in enumerate(tests):
-            result = _run_test(code, namespace, entry_point, test, limits, index, emit)
-            emit({"t": "result", "i": index, "result": result})
-            if stop_on_first and result["status"] != "pass":
-                break
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    for index, test in enumerate(tests):
+        result = _run_test(code, namespace, entry_point, test, limits, index, board)
+        emit({"t": "result", "i": index, "result": result})
+        if stop_on_first and result["status"] != "pass":
+            break
     return {}
 
 
-def _run_test(code, namespace, entry_point, test, limits, index, emit):
+def _run_test(code, namespace, entry_point, test, limits, index, board):
     """Only the program's own work is timed against the test's limit: parsing test data and
     comparing results run in a preparation phase with the host's generous limit."""
     session = Session(limits, test.get("stdin", ""))
     session.script_mode = test["kind"] == "stdin"
     result = {"id": test["id"], "durationMs": 0.0}
-    timer = _CallTimer(index, emit, result)
+    timer = _CallTimer(index, board, result)
     if index == 0:  # later tests are prepared in the phase the previous call's end started
         timer.prepare()
     with session:
@@ -1106,34 +1103,23 @@ def _run_test(code, namespace, entry_point, test, limits, index, emit):
 
 
 class _CallTimer:
-    """Switches the host's deadline between the test's limit (the call) and preparation.
+    """Moves the board between test i's call (phase i, timed against its limit) and the phase
+    after it, -(i + 3), which judges test i and prepares test i + 1."""
 
-    An interrupt counts only while the call runs: one that the host sends late, after the
-    call already returned, must not turn a result into a timeout."""
-
-    in_call = False
-
-    def __init__(self, index, emit, result):
-        self.index, self.emit, self.result = index, emit, result
+    def __init__(self, index, board, result):
+        self.index, self.board, self.result = index, board, result
 
     def prepare(self):
-        self.emit({"t": "start", "i": -(self.index + 2)})
+        self.board.enter(-(self.index + 2))
 
     def call(self, run):
-        self.emit({"t": "start", "i": self.index})
+        self.board.enter(self.index)
         started = time.perf_counter()
-        _CallTimer.in_call = True
         try:
             return run()
         finally:
-            _CallTimer.in_call = False
             self.result["durationMs"] = round((time.perf_counter() - started) * 1000, 3)
-            self.prepare()
-
-    @staticmethod
-    def on_interrupt(signum, frame):
-        if _CallTimer.in_call:
-            raise KeyboardInterrupt
+            self.board.enter(-(self.index + 3))
 
 
 def _run_io(namespace, entry_point, test, result, limits, timer):
@@ -1192,12 +1178,53 @@ def _compare_stdout(session, test, result):
     result["status"] = "pass" if matched else "fail"
 
 
-def run_job(job, emit, reset):
+class PhaseBoard:
+    """Where the harness posts the phase it is in, each phase once: -1 loads the program, i >= 0
+    runs test or traced input i, -(i + 2) prepares test i (and judges test i - 1). A watchdog outside the harness samples
+    it to enforce each phase's deadline and interrupts a phase by naming it, so an interrupt
+    that arrives after its phase ended cannot hit the next one. This base posts nowhere and
+    lets every interrupt through; each runtime's board shares memory with its watchdog."""
+
+    def enter(self, phase):
+        pass
+
+    def interrupted_phase(self):
+        """The phase the watchdog last asked to interrupt."""
+        return None
+
+    def current_phase(self):
+        return None
+
+
+def _interrupt_handler(board):
+    # Preparing and judging (phases below -1) are not the program's time: their deadline
+    # kills the sandbox instead, so an interrupt never lands in the harness's own code.
+    def on_interrupt(signum, frame):
+        current = board.current_phase()
+        if current is None or (current >= -1 and board.interrupted_phase() == current):
+            raise KeyboardInterrupt
+
+    return on_interrupt
+
+
+def run_job(job, emit, reset, board=None):
     """The entry point both runtimes call: a `trace` or `check` job as a dict. `reset(reach)`
     restores the interpreter between the runs of a trace batch and says whether it can go on."""
+    board = board or PhaseBoard()
     payload = job["payload"]
-    if job["kind"] == "trace":
-        return trace_batch(payload["programs"], payload["items"], payload["limits"], emit, reset)
-    return check_program(
-        payload["program"], payload["entryPoint"], payload["tests"], payload["stopOnFirstFailure"], payload["limits"], emit
-    )
+    on_interrupt = _interrupt_handler(board)
+
+    def reset_keeping_handler(reach):
+        can_go_on = reset(reach)  # puts back the default SIGINT handler with the rest
+        signal.signal(signal.SIGINT, on_interrupt)
+        return can_go_on
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        if job["kind"] == "trace":
+            return trace_batch(payload["programs"], payload["items"], payload["limits"], emit, reset_keeping_handler, board)
+        return check_program(
+            payload["program"], payload["entryPoint"], payload["tests"], payload["stopOnFirstFailure"], payload["limits"], emit, board
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)

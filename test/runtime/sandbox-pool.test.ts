@@ -1,0 +1,67 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { SandboxPool, type JobEnd, type SandboxJob, type SandboxMessage, type SandboxSlot } from "../../src/runtime/sandbox.js";
+
+/** A slot driven by the test: it reports what the test tells it to and records interrupts and kills. */
+class ScriptedSlot implements SandboxSlot {
+  interrupts: number[] = [];
+  kills = 0;
+  report: (message: SandboxMessage) => void = () => undefined;
+  finish: (end: JobEnd) => void = () => undefined;
+
+  run(_job: SandboxJob, onMessage: (message: SandboxMessage) => void): Promise<JobEnd> {
+    this.report = onMessage;
+    return new Promise((resolve) => (this.finish = resolve));
+  }
+  interrupt(phase: number): void {
+    this.interrupts.push(phase);
+  }
+  async kill(): Promise<void> {
+    this.kills++;
+  }
+  whenReady(): Promise<void> {
+    return Promise.resolve();
+  }
+  async close(): Promise<void> {}
+}
+
+const job: SandboxJob = { kind: "check", payload: {}, phaseCount: 2, phaseTimeoutMs: (phase) => (phase < 0 ? 5_000 : 1_000) };
+
+describe("the sandbox pool's deadlines", () => {
+  let slot: ScriptedSlot;
+  let pool: SandboxPool;
+  beforeEach(async () => {
+    vi.useFakeTimers();
+    slot = new ScriptedSlot();
+    pool = new SandboxPool(async () => slot, { size: 1, graceMs: 500 });
+    await pool.ready();
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it("count a phase's time from when it began, not from when the slot saw it", async () => {
+    const outcome = pool.run(job);
+    await vi.advanceTimersByTimeAsync(0);
+    slot.report({ t: "start", i: 0, elapsedMs: 900 });
+    await vi.advanceTimersByTimeAsync(99);
+    expect(slot.interrupts).toEqual([]);
+    await vi.advanceTimersByTimeAsync(2);
+    expect(slot.interrupts).toEqual([0]);
+    slot.finish({ kind: "done", body: {} });
+    expect((await outcome).end.kind).toBe("done");
+  });
+
+  it("give each phase one deadline, and ignore phases the job does not have", async () => {
+    const outcome = pool.run(job);
+    await vi.advanceTimersByTimeAsync(0);
+    slot.report({ t: "start", i: 0, elapsedMs: 0 });
+    await vi.advanceTimersByTimeAsync(800);
+    slot.report({ t: "start", i: -1, elapsedMs: 0 });
+    slot.report({ t: "start", i: 0, elapsedMs: 0 });
+    slot.report({ t: "start", i: 7, elapsedMs: 0 });
+    await vi.advanceTimersByTimeAsync(201);
+    expect(slot.interrupts).toEqual([0]);
+    // The phase did not end: the sandbox is killed after the grace, and the phase reported.
+    await vi.advanceTimersByTimeAsync(500);
+    expect(slot.kills).toBe(1);
+    expect((await outcome).end).toEqual({ kind: "killed", phase: 0 });
+  });
+});
