@@ -31,7 +31,7 @@ for (const model of listCandidateModels("humaneval", options)) {
 
 const rows: Record<string, string | number>[] = [];
 let prepared: PreparedProblem[] = [];
-let poolVerdicts: SampleEvaluation[] = [];
+const poolVerdicts = new Map<string, SampleEvaluation[]>();
 for (const name of values.runtime ?? ["pyodide", "cpython"]) {
   const runtime = createRuntime(name);
   // Both approaches stop a program at its first failing test, as `eval --mode first-failure`.
@@ -40,7 +40,7 @@ for (const name of values.runtime ?? ["pyodide", "cpython"]) {
     prepared = await Promise.all([...new Map(programs.map(({ problem }) => [problem.id, problem])).values()].map((problem) => evaluator.prepare(problem)));
     const started = performance.now();
     const evaluations = await Promise.all(programs.map(({ problem, solution }, index) => evaluateSample(evaluator, problem, solution, index)));
-    poolVerdicts = evaluations;
+    poolVerdicts.set(name, evaluations);
     const seconds = (performance.now() - started) / 1000;
     const tests = evaluations.reduce((sum, evaluation) => sum + evaluation.base.tests.length + (evaluation.plus?.tests.length ?? 0), 0);
     rows.push({ approach: `semtrace ${name} pool`, programs: programs.length, tests, seconds: Number(seconds.toFixed(1)), "programs/s": Number((programs.length / seconds).toFixed(1)), "tests/s": Math.round(tests / seconds) });
@@ -115,11 +115,14 @@ async function processPerProgram(): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   const tests = verdicts.reduce((sum, verdict) => sum + (verdict ?? []).reduce((count, group) => count + group.tests, 0), 0);
   rows.push({ approach: "process per program (python3 + bwrap)", programs: programs.length, tests, seconds: Number(seconds.toFixed(1)), "programs/s": Number((programs.length / seconds).toFixed(1)), "tests/s": Math.round(tests / seconds) });
-  const disagreements = verdicts.filter((verdict, index) => {
-    const pool = poolVerdicts[index]!;
-    return verdict === undefined || verdict[0]?.passed !== pool.base.passed || (pool.plus !== undefined && verdict[1]?.passed !== pool.plus.passed);
-  }).length;
-  agreement = `${programs.length - disagreements}/${programs.length} programs judged alike by the pool and the baseline`;
+  for (const [name, evaluations] of poolVerdicts) {
+    const differing = evaluations.filter((pool, index) => {
+      const verdict = verdicts[index];
+      return verdict === undefined || verdict[0]?.passed !== pool.base.passed || (pool.plus !== undefined && verdict[1]?.passed !== pool.plus.passed);
+    });
+    agreement[name] = `${programs.length - differing.length}/${programs.length} programs judged alike by the ${name} pool and the baseline`;
+    if (differing.length > 0) agreement[name] += `; differing: ${differing.map((evaluation) => `${evaluation.taskId}#${evaluation.index}`).join(", ")}`;
+  }
 }
 
 function parseVerdicts(stdout: string): BaselineVerdict[] | undefined {
@@ -130,7 +133,7 @@ function parseVerdicts(stdout: string): BaselineVerdict[] | undefined {
   }
 }
 
-let agreement = "";
+const agreement: Record<string, string> = {};
 await processPerProgram();
-console.log(agreement);
+console.log(Object.values(agreement).join("\n"));
 reportBench("eval", rows, { note: "HumanEval+ base+plus hidden tests; reference outputs prepared before timing", agreement });

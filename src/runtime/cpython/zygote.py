@@ -46,6 +46,8 @@ TICK_SECONDS = 0.02
 # A result this long, and the job's end, wake the server at once instead of at its next tick.
 URGENT_BYTES = 16 * 1024
 PIPE_BYTES = 1 << 20
+# A tick that finds this much waiting switches to reading results as they arrive.
+STREAM_BYTES = 64 * 1024
 
 
 def write_out(data):
@@ -203,6 +205,7 @@ class Job:
         self.results_fd, self.wake_fd = results_fd, wake_fd
         self.lines = LineBuffer()
         self.reported_sequence = 0
+        self.streaming = False
         self.prefix = b'{"job":' + json.dumps(job_id).encode()
 
 
@@ -221,7 +224,7 @@ class Server:
                 if key.data == "commands":
                     if not self._read_commands():
                         return
-                elif self.job is not None and not os.read(self.job.wake_fd, 4096):
+                elif key.data == "wake" and not os.read(self.job.wake_fd, 4096):
                     # Nothing holds the wake pipe open any more: the child is gone.
                     self.selector.unregister(self.job.wake_fd)
             if self.job is not None:
@@ -288,7 +291,9 @@ class Server:
         exited, status = os.waitpid(job.pid, os.WNOHANG)
         relayed = [self._phase_line(job)]  # one write for everything of a tick
         done = None
-        for line in job.lines.feed(self._drain(job.results_fd)):
+        data = self._drain(job.results_fd)
+        self._stream_results(job, len(data) >= STREAM_BYTES)
+        for line in job.lines.feed(data):
             if line.startswith(b'{"t":"done"'):
                 done = line
                 break
@@ -296,6 +301,16 @@ class Server:
         write_out(b"".join(relayed))
         if done is not None or exited:
             self._finish(job, done, status if exited else None)
+
+    def _stream_results(self, job, streaming):
+        """While a child writes a lot (a large trace), read its results as they come: waiting
+        for the next tick would stall it each time the pipe fills."""
+        if streaming != job.streaming:
+            job.streaming = streaming
+            if streaming:
+                self.selector.register(job.results_fd, selectors.EVENT_READ, "results")
+            else:
+                self.selector.unregister(job.results_fd)
 
     @staticmethod
     def _phase_line(job):
@@ -322,8 +337,9 @@ class Server:
 
     def _finish(self, job, done_line, status):
         """Reports the job's end only once its process and anything it started are gone."""
-        if job.wake_fd in self.selector.get_map():
-            self.selector.unregister(job.wake_fd)
+        for fd in (job.wake_fd, job.results_fd):
+            if fd in self.selector.get_map():
+                self.selector.unregister(fd)
         os.close(job.wake_fd)
         os.close(job.results_fd)
         try:
