@@ -19,7 +19,7 @@ type WorkerReply =
 /**
  * The worker is always the compiled JS: next to this file in an install, or in dist/ when
  * this module runs from its TypeScript source (tests, tsx), since worker threads cannot
- * load TypeScript. The worker imports nothing from the project but Pyodide.
+ * load TypeScript. The worker imports nothing from the project but Pyodide and the phase board.
  */
 function createWorker(workerData: unknown): Worker {
   const compiled = import.meta.url.endsWith(".ts")
