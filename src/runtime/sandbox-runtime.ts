@@ -52,7 +52,9 @@ const MAX_TRACE_BATCH = 64;
 /** A Runtime over any sandbox pool: builds jobs, applies deadlines, assembles results. */
 export class SandboxRuntime implements Runtime {
   private readonly waitingTraces = new Map<string, TraceBatch>();
-  private readonly serializedTests = new WeakMap<CheckTest[], SharedJobData>();
+  /** null: sent once so far. */
+  private readonly serializedTests = new WeakMap<CheckTest[], SharedJobData | null>();
+  private serializedTestsCount = 0;
 
   constructor(
     readonly name: RuntimeName,
@@ -143,15 +145,21 @@ export class SandboxRuntime implements Runtime {
     };
   }
 
-  /** A test list's JSON and content key, made once per list: every sample of a problem sends the same one. */
-  private sharedTests(tests: CheckTest[]): SharedJobData {
+  /**
+   * A test list's JSON, made once the list is sent a second time (every sample of a problem
+   * sends the same one; a reference run's list is sent once) and keyed by the list's identity:
+   * hashing its megabytes would cost more than it could save.
+   */
+  private sharedTests(tests: CheckTest[]): SharedJobData | undefined {
     let shared = this.serializedTests.get(tests);
-    if (!shared) {
-      const json = JSON.stringify(tests.map(({ timeoutMs: _timeout, ...test }) => test));
-      shared = { field: "tests", key: sha256(json), json };
+    if (shared === undefined) {
+      this.serializedTests.set(tests, null);
+    } else if (shared === null) {
+      const json = JSON.stringify(withoutTimeouts(tests));
+      shared = { field: "tests", key: `tests-${this.serializedTestsCount++}`, json };
       this.serializedTests.set(tests, shared);
     }
-    return shared;
+    return shared ?? undefined;
   }
 
   private async checkBatch(
@@ -159,10 +167,14 @@ export class SandboxRuntime implements Runtime {
     tests: CheckTest[],
   ): Promise<{ results: CheckResult[]; loadError?: CheckResponse["loadError"]; complete: boolean }> {
     const limits = resolveLimits(request.limits);
+    const shared = this.sharedTests(tests);
     const job: SandboxJob = {
       kind: "check",
-      payload: { program: request.program, entryPoint: request.entryPoint, stopOnFirstFailure: request.stopOnFirstFailure, limits },
-      shared: this.sharedTests(tests),
+      payload: {
+        program: request.program, entryPoint: request.entryPoint, stopOnFirstFailure: request.stopOnFirstFailure, limits,
+        ...(shared ? {} : { tests: withoutTimeouts(tests) }),
+      },
+      ...(shared ? { shared } : {}),
       // Phases: -1 loads the program, i runs test i's call, -(i + 2) prepares test i and judges test i - 1.
       phaseCount: tests.length,
       phaseTimeoutMs: (phase) => (phase < -1 ? PREPARE_TIMEOUT_MS : phase < 0 ? LOAD_TIMEOUT_MS : (tests[phase]?.timeoutMs ?? LOAD_TIMEOUT_MS)),
@@ -183,6 +195,11 @@ export class SandboxRuntime implements Runtime {
     if (stopped) results.push(stoppedResult(stopped.id, outcome));
     return { results, complete: stoppedAt + 1 >= tests.length };
   }
+}
+
+/** Deadlines are the host's: the sandbox never sees them. */
+function withoutTimeouts(tests: CheckTest[]): Omit<CheckTest, "timeoutMs">[] {
+  return tests.map(({ timeoutMs: _timeout, ...test }) => test);
 }
 
 type TraceBody = Pick<Trace, "outcome" | "events" | "totalSteps" | "stdout" | "stderr" | "stdoutTruncated" | "stderrTruncated">;

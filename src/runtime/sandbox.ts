@@ -16,7 +16,7 @@ export type SandboxMessage =
   | { t: "start"; i: number; elapsedMs: number }
   | { t: "result"; i: number; result: unknown };
 
-/** Payload data many jobs share, such as a problem's tests, serialized once under a content key. */
+/** Payload data many jobs share, such as a problem's tests, serialized once under a key of its own. */
 export interface SharedJobData {
   /** The payload field it fills. */
   field: string;

@@ -332,10 +332,12 @@ export function runtimeConformance(name: string, create: (poolSize: number) => R
           "import gc\ndef add(a, b):\n    for o in gc.get_objects():\n        if isinstance(o, dict) and isinstance(o.get('tests'), list):\n" +
           "            for d in o['tests']:\n                d['expected'] = '0'\n    return 0\n";
         const run = (source: string) => single.check({ program: source, entryPoint: "add", stopOnFirstFailure: false, tests });
+        const right = "def add(a, b):\n    return a + b\n";
+        expect((await run(right)).results.map((result) => result.status)).toEqual(["pass", "pass", "pass"]);
         const tampered = await run(tamperer);
         // It rewrote its own copy: later tests of its job compare with "0".
         expect(tampered.results.map((result) => result.status)).toEqual(["fail", "pass", "pass"]);
-        expect((await run("def add(a, b):\n    return a + b\n")).results.map((result) => result.status)).toEqual(["pass", "pass", "pass"]);
+        expect((await run(right)).results.map((result) => result.status)).toEqual(["pass", "pass", "pass"]);
         expect((await run("def add(a, b):\n    return 0\n")).results.map((result) => result.status)).toEqual(["fail", "fail", "fail"]);
       });
 
