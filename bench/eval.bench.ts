@@ -12,12 +12,13 @@ import { parseArgs } from "node:util";
 import pLimit from "p-limit";
 import type { Problem } from "../src/core/problem.js";
 import { listCandidateModels, loadCandidatePool } from "../src/datasets/index.js";
-import { createEvaluator } from "../src/evaluation/evaluator.js";
+import { createEvaluator, selectTests } from "../src/evaluation/evaluator.js";
 import type { PreparedProblem } from "../src/evaluation/evaluator-types.js";
 import { evaluateSample, type SampleEvaluation } from "../src/evaluation/results.js";
 import { defaultPython, sandboxCommand, stageHarness } from "../src/runtime/cpython/isolation.js";
 import { createRuntime } from "../src/runtime/index.js";
 import { sharedPythonSources } from "../src/runtime/python-sources.js";
+import { DEFAULT_LIMITS } from "../src/runtime/runtime.js";
 import { DATA_DIR } from "../scripts/shared-data.js";
 import { reportBench } from "./report.js";
 
@@ -93,8 +94,8 @@ async function processPerProgram(): Promise<void> {
   const verdicts = await Promise.all(
     programs.map(({ problem, solution }) =>
       limit(() => {
-        const groups = ["base", "plus"].map((group) => byId.get(problem.id)!.tests.filter((test) => test.visibility === "hidden" && test.group === group)).filter((tests) => tests.length > 0);
-        const jobs = groups.map((tests) => ({ kind: "check", payload: { program: solution, entryPoint: problem.entryPoint, tests, stopOnFirstFailure: true, limits: { memoryMb: 1024, maxOutputBytes: 1_000_000, maxValueChars: 1000 } } }));
+        const groups = (["base", "plus"] as const).map((group) => selectTests(byId.get(problem.id)!.tests, { visibility: "hidden", groups: [group] })).filter((tests) => tests.length > 0);
+        const jobs = groups.map((tests) => ({ kind: "check", payload: { program: solution, entryPoint: problem.entryPoint, tests, stopOnFirstFailure: true, limits: DEFAULT_LIMITS } }));
         return new Promise<BaselineVerdict[] | undefined>((resolve) => {
           const child = spawn(command.command, command.args.filter((arg) => arg !== "--isolated"), { stdio: ["pipe", "pipe", "ignore"] });
           let stdout = "";
