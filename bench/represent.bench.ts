@@ -34,8 +34,9 @@ try {
       problems.map(async (problem): Promise<RenderInput | undefined> => {
         const args = argumentsOf(problem.id, problem.meta!["statedFailingInput"] as string);
         if (args === undefined) return undefined;
-        const reference = await runtime.check({ program: problem.reference!, entryPoint: problem.entryPoint, stopOnFirstFailure: false, tests: [{ id: "stated", kind: "io", args, timeoutMs: 10_000 }] });
-        const expected = reference.results[0]?.actual?.repr;
+        const reference = await runtime.execute({ program: problem.reference!, entryPoint: problem.entryPoint, tests: [{ id: "stated", kind: "call", args, timeoutMs: 10_000 }], limits: { maxValueChars: 2_000 } });
+        const outcome = reference.runs[0]?.stopped ? undefined : reference.runs[0]?.outcomes[0];
+        const expected = outcome?.outcome === "returned" ? outcome.display.repr : undefined;
         const trace = await runtime.trace({ program: problem.candidate!, input: { kind: "call", call: `${problem.entryPoint}(${args})` } });
         return { program: problem.candidate!, tests: [{ trace, ...(expected === undefined ? {} : { expected }) }] };
       }),

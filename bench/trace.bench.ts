@@ -23,14 +23,14 @@ async function traced(runtime: Runtime): Promise<{ seconds: number; steps: numbe
   return { seconds: (performance.now() - started) / 1000, steps: traces.reduce((sum, trace) => sum + trace.events.length, 0) };
 }
 
-/** The same calls with tracing off, one check job per program as the evaluator runs them: the in-runtime baseline. */
+/** The same calls with tracing off, one job per program as the evaluator runs them: the in-runtime baseline. */
 async function untraced(runtime: Runtime): Promise<number> {
   const started = performance.now();
   await Promise.all(
     tasks.map((task) =>
-      runtime.check({
-        program: task.prompt + task.canonical_solution, entryPoint: task.entry_point, stopOnFirstFailure: false,
-        tests: task.base_input.map((args, index) => ({ id: String(index), kind: "io" as const, args: jsonArgs(args), timeoutMs: 10_000 })),
+      runtime.execute({
+        program: task.prompt + task.canonical_solution, entryPoint: task.entry_point,
+        tests: task.base_input.map((args, index) => ({ id: String(index), kind: "call" as const, args: jsonArgs(args), timeoutMs: 10_000 })),
       }),
     ),
   );

@@ -1,4 +1,4 @@
-// Copies the Python harness files next to the compiled JavaScript that loads them.
+// Copies the Python harness files (and the protocol they share with the host) next to the compiled JavaScript that loads them.
 import { cpSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 
@@ -6,7 +6,7 @@ function copyPython(folder) {
   for (const entry of readdirSync(folder)) {
     const path = join(folder, entry);
     if (statSync(path).isDirectory()) copyPython(path);
-    else if (entry.endsWith(".py") || entry.endsWith(".md.tmpl")) cpSync(path, join("dist", relative("src", path)));
+    else if (entry.endsWith(".py") || entry.endsWith(".md.tmpl") || (folder.endsWith("python") && entry.endsWith(".json"))) cpSync(path, join("dist", relative("src", path)));
   }
 }
 

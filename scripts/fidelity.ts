@@ -8,11 +8,19 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { createRuntime } from "../src/runtime/index.js";
-import type { Runtime } from "../src/runtime/runtime.js";
+import type { Runtime, TestRun } from "../src/runtime/runtime.js";
 import { jsonArgs, jsonCall, readCruxEval, readHumanEvalPlus } from "./shared-data.js";
 
 const { values } = parseArgs({ options: { runtime: { type: "string", multiple: true }, json: { type: "string" } } });
 const runtimes = values.runtime ?? ["pyodide", "cpython"];
+
+/** The tracer's width for a traced call's return value (semtrace_tracer.RESULT_CHARS). */
+const TRACE_RESULT_CHARS = 100_000;
+
+function displayOf(run: TestRun | undefined): string | undefined {
+  const outcome = run?.stopped ? undefined : run?.outcomes[0];
+  return outcome?.outcome === "returned" ? outcome.display.repr : undefined;
+}
 
 const EQUALS = "def __semtrace_equal(a, b):\n    return a == b or (a != a and b != b)\n";
 
@@ -27,11 +35,11 @@ async function cruxEval(runtime: Runtime) {
       const repr = trace.outcome.kind === "returned" ? trace.outcome.value!.repr : undefined;
       if (repr === undefined) return failures.push(`${item.id}: ${trace.outcome.kind}`);
       // Equality is decided by Python itself: eval both reprs and compare.
-      const check = await runtime.check({
-        program: EQUALS, entryPoint: "__semtrace_equal", stopOnFirstFailure: true,
-        tests: [{ id: item.id, kind: "io", args: `${repr}, ${item.output}`, expected: "True", timeoutMs: 5000 }],
+      const check = await runtime.execute({
+        program: EQUALS, entryPoint: "__semtrace_equal",
+        tests: [{ id: item.id, kind: "call", args: `${repr}, ${item.output}`, timeoutMs: 5000 }],
       });
-      if (check.results[0]?.status !== "pass") failures.push(`${item.id}: traced ${repr} ≠ ${item.output}`);
+      if (displayOf(check.runs[0]) !== "True") failures.push(`${item.id}: traced ${repr} ≠ ${item.output}`);
       done++;
     }),
   );
@@ -45,14 +53,15 @@ async function humanEvalPlus(runtime: Runtime) {
   await Promise.all(
     readHumanEvalPlus().map(async (task) => {
       const program = task.prompt + task.canonical_solution;
-      const tests = task.base_input.map((args, index) => ({ id: `${index}`, kind: "io" as const, args: jsonArgs(args), timeoutMs: 10_000 }));
-      const untraced = await runtime.check({ program, entryPoint: task.entry_point, stopOnFirstFailure: false, tests });
+      const tests = task.base_input.map((args, index) => ({ id: `${index}`, kind: "call" as const, args: jsonArgs(args), timeoutMs: 10_000 }));
+      // Described as wide as a trace describes its return value.
+      const untraced = await runtime.execute({ program, entryPoint: task.entry_point, tests, limits: { maxValueChars: TRACE_RESULT_CHARS } });
       total += task.base_input.length;
       await Promise.all(
         task.base_input.map(async (args, index) => {
           const trace = await runtime.trace({ program, input: { kind: "call", call: jsonCall(task.entry_point, args) } });
           const traced = trace.outcome.value?.repr;
-          const plain = untraced.results[index]?.actual?.repr;
+          const plain = displayOf(untraced.runs[index]);
           const returned = trace.outcome.kind === "returned" || trace.outcome.kind === "step-limit";
           if (!returned || traced === undefined || traced !== plain) failures.push(`${task.task_id}#${index}: traced ${trace.outcome.kind} ${traced} vs untraced ${plain}`);
         }),

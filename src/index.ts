@@ -5,7 +5,7 @@ export * from "./core/problem.js";
 export * from "./core/verdict.js";
 export * from "./core/errors.js";
 export { TraceSchema } from "./config/trace-schema.js";
-export { createRuntime, RUNTIME_NAMES, DEFAULT_LIMITS, type Runtime, type RuntimeOptions, type TraceRequest, type CheckRequest, type CheckResponse } from "./runtime/index.js";
+export { createRuntime, RUNTIME_NAMES, DEFAULT_LIMITS, type Runtime, type RuntimeOptions, type TraceRequest, type ExecuteRequest, type ExecuteResponse, type ExecuteTest, type TestRun } from "./runtime/index.js";
 export * from "./datasets/index.js";
 export { createEvaluator, selectTests } from "./evaluation/evaluator.js";
 export type { Evaluator, EvaluatorOptions, PreparedProblem, TestSelection, StopMode } from "./evaluation/evaluator-types.js";

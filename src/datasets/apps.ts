@@ -21,7 +21,7 @@ import { type Problem, type TestCase } from "../core/problem.js";
 import { type BenchmarkLoader, type LoadBenchmarkOptions, createIoTest, requireSplit, selectTasks } from "./benchmark.js";
 import { requireDataFile } from "./data-location.js";
 import { type LosslessJson, jsonToPython, parseLosslessJson, toRecord } from "./lossless-json.js";
-import { renderArguments, renderPython } from "./python-value.js";
+import { renderArguments, renderPython } from "../core/python-value.js";
 import { parseJsonlRows, readDataText } from "./read-data.js";
 
 const hubInstructions = "Download the Hugging Face dataset codeparrot/apps (train.jsonl, test.jsonl) into DIR/apps/.";

@@ -14,7 +14,7 @@
  * guessed. A single `=` is not read: docstrings use it for definitions (`tri(1) = 3`).
  */
 import { parsePythonLiteral } from "./python-literal.js";
-import { renderPython } from "./python-value.js";
+import { renderPython } from "../core/python-value.js";
 
 export interface DocstringExample {
   /** Python source of the positional arguments, as written in the prompt. */

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { type IoTest, type Problem } from "../core/problem.js";
 import { type BenchmarkLoader, type LoadBenchmarkOptions, createDocstringTests, createIoTest, locateBenchmarkFile, selectTasks } from "./benchmark.js";
 import { JsonNumber, JsonObject, type LosslessJson, jsonToPython } from "./lossless-json.js";
-import { type PyValue, renderArguments } from "./python-value.js";
+import { type PyValue, renderArguments } from "../core/python-value.js";
 import { parseLosslessJsonlRows, readDataText } from "./read-data.js";
 
 export const humanEvalPlusFile = "humaneval-plus/HumanEvalPlus-v0.1.10.jsonl.gz";

@@ -36,6 +36,6 @@ export {
 export { DataFetchError, downloadVerified, fetchDataset, fetchableDatasetNames, type FetchDatasetOptions, type FetchedFile } from "./data-fetch.js";
 export { datasetManifest, type DataFileSpec, type DatasetSpec } from "./dataset-manifest.js";
 export { listDatasetStatus, type DatasetStatus, type DataFileStatus } from "./data-status.js";
-export { renderPython, renderArguments, pythonFloatRepr, pythonStringRepr, type PyValue } from "./python-value.js";
+export { renderPython, renderArguments, pythonFloatRepr, pythonStringRepr, type PyValue } from "../core/python-value.js";
 export { parsePythonLiteral } from "./python-literal.js";
 export { parseLosslessJson, jsonToPython, JsonNumber, JsonObject, type LosslessJson } from "./lossless-json.js";

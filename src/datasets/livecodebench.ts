@@ -23,7 +23,7 @@ import { type BenchmarkLoader, type LoadBenchmarkOptions, createIoTest, requireS
 import { requireDataFile } from "./data-location.js";
 import { jsonToPython, parseLosslessJson } from "./lossless-json.js";
 import { decodePickledString } from "./python-pickle.js";
-import { renderPython } from "./python-value.js";
+import { renderPython } from "../core/python-value.js";
 import { parseJsonlRows, readDataText } from "./read-data.js";
 
 const releases = [1, 2, 3, 4, 5, 6];

@@ -6,7 +6,7 @@
  * Python's `json.loads`, it also accepts `NaN`, `Infinity` and `-Infinity`, and a repeated key
  * keeps its first position and its last value.
  */
-import { type PyValue } from "./python-value.js";
+import { type PyValue } from "../core/python-value.js";
 
 /** A JSON number kept as its text; `isInteger` follows Python: no `.`, no exponent. */
 export class JsonNumber {

@@ -7,7 +7,7 @@
  * keep only the leading arguments. The conversions mirror Python's `tuple()`, `set()`,
  * `float()` and `complex()` on the JSON values; an input they would reject raises here too.
  */
-import { type PyValue, isHashable, pythonEquals } from "./python-value.js";
+import { type PyValue, isHashable, pythonEquals } from "../core/python-value.js";
 
 export class InputDeserializationError extends Error {}
 

@@ -17,7 +17,7 @@ import { type DataFileSpec, type DatasetSpec, findDatasetSpec, localNames } from
 import { createHiddenIoTests, losslessNumberSchema, rawInputsSchema } from "./humaneval-plus.js";
 import { type LosslessJson, jsonToPython } from "./lossless-json.js";
 import { InputDeserializationError, deserializeMbppPlusInputs } from "./mbpp-plus-inputs.js";
-import { type PyValue } from "./python-value.js";
+import { type PyValue } from "../core/python-value.js";
 import { parseJsonArrayRows, parseLosslessJsonlRows, readDataText } from "./read-data.js";
 import { loadRepairRows } from "./repair-rows.js";
 

@@ -5,7 +5,7 @@
  * writes (`set()`, `float('inf')`, `complex(re, im)`). Bytes, f-strings and anything else are
  * refused: the caller skips what it cannot read rather than guess.
  */
-import { type PyValue, isHashable, pythonEquals } from "./python-value.js";
+import { type PyValue, isHashable, pythonEquals } from "../core/python-value.js";
 
 export type LiteralParseResult = { ok: true; value: PyValue } | { ok: false; error: string };
 

@@ -1,5 +1,8 @@
 import type { Problem, TestCase, TestGroup, TestVisibility } from "../core/problem.js";
+import type { PyValue } from "../core/python-value.js";
 import type { ProgramVerdict } from "../core/verdict.js";
+import type { IoOracle } from "./judge/special-oracles.js";
+import type { AssertionOracle } from "./judge/test-oracles.js";
 
 export type StopMode = "first-failure" | "all";
 
@@ -16,11 +19,24 @@ export interface TestSelection {
   groups?: TestGroup[];
 }
 
-/** A problem whose io tests all carry `expected`, with the reference's time per test. */
+/**
+ * What the judge checks a test's run against, held by the host alone: an io test's expected
+ * value (with EvalPlus's tolerance and special oracle, and for HumanEval/32 the arguments),
+ * a stdin test's expected output, or an assertion test as checked calls (or, when it has no
+ * such shape, run as written inside the program's process).
+ */
+export type TestOracle =
+  | { kind: "value"; expected: PyValue; atol: number; special?: IoOracle; args?: PyValue[] }
+  | { kind: "stdout"; expected: string }
+  | AssertionOracle;
+
+export type PreparedTest = TestCase & { timeoutMs: number; oracle: TestOracle };
+
+/** A problem whose tests all have an oracle, with the reference's time per test. */
 export interface PreparedProblem {
   problem: Problem;
-  /** `expectedMarshal`: the reference's exact result for io tests it computed (same runtime only). */
-  tests: (TestCase & { timeoutMs: number; expectedMarshal?: string })[];
+  /** io tests carry `expected` (the reference's display repr) and stdin tests `expectedStdout`, for reports. */
+  tests: PreparedTest[];
   /** Tests the reference itself fails (its expected could not be computed), with the reason. */
   referenceFailures: { testId: string; reason: string }[];
 }

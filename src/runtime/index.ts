@@ -20,5 +20,5 @@ export function createRuntime(name: string = "pyodide", options: RuntimeOptions 
   return factory(options);
 }
 
-export type { Runtime, TraceRequest, CheckRequest, CheckResponse, CheckResult, CheckTest } from "./runtime.js";
+export type { Runtime, TraceRequest, ExecuteRequest, ExecuteResponse, ExecuteTest, TestRun, CallOutcome } from "./runtime.js";
 export { DEFAULT_LIMITS } from "./runtime.js";

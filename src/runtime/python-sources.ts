@@ -5,8 +5,11 @@ export function readPythonSource(relativePath: string, from: string): string {
   return readFileSync(new URL(relativePath, from), "utf8");
 }
 
-/** The Python modules both runtimes load, by file name: the tracer and the state reset it uses. */
-export const sharedPythonSources = (): Record<string, string> => ({
-  "semtrace_tracer.py": readPythonSource("./python/semtrace_tracer.py", import.meta.url),
-  "semtrace_state.py": readPythonSource("./python/semtrace_state.py", import.meta.url),
-});
+/** The files both runtimes load, by file name: the tracer, the state reset it uses, and the protocol. */
+export const sharedPythonSources = (): Record<string, string> =>
+  Object.fromEntries(
+    ["semtrace_tracer.py", "semtrace_state.py", "semtrace_protocol.py", "semtrace_protocol.json"].map((name) => [
+      name,
+      readPythonSource(`./python/${name}`, import.meta.url),
+    ]),
+  );

@@ -1,3 +1,4 @@
+import type { PyValue } from "../core/python-value.js";
 import type { Limits, RuntimeName, Trace, TraceInput, TracedError, TracedValue } from "../core/trace.js";
 
 export const DEFAULT_LIMITS: Limits = {
@@ -14,51 +15,52 @@ export interface TraceRequest {
   limits?: Partial<Limits>;
 }
 
-/** One test for an untraced check run; `timeoutMs` bounds the call alone, not data parsing or comparison. */
-export type CheckTest =
-  | {
-      id: string;
-      kind: "io";
-      args: string;
-      expected?: string;
-      /** The expected value as base64 `marshal` from a reference run in the same runtime; preferred over `expected`. */
-      expectedMarshal?: string;
-      atol?: number;
-      /** EvalPlus's special comparisons; `not-none` expects "True" or "False" for whether a result is not None. */
-      oracle?: "polynomial-root" | "set-equal" | "not-none";
-      timeoutMs: number;
-    }
-  | { id: string; kind: "assert"; code: string; timeoutMs: number }
-  | { id: string; kind: "stdin"; stdin: string; expectedStdout?: string; timeoutMs: number };
+/**
+ * The program's part of one test, which the sandbox runs untraced: no expected output ever
+ * goes with it. `timeoutMs` bounds the program's own work; `reportMs` bounds describing and
+ * sending what it returned (default REPORT_MS), for callers that know a result is large.
+ */
+export type ExecuteTest = { id: string; timeoutMs: number; reportMs?: number } & (
+  | { kind: "call"; args: string }
+  /** An assertion test taken apart: `setup` (its imports) runs in the program's namespace, then each call of the entry point. */
+  | { kind: "calls"; calls: string[]; setup?: string }
+  /** An assertion test that could not be taken apart: it runs in the program's process. */
+  | { kind: "assert"; code: string }
+  | { kind: "stdin"; stdin: string }
+);
 
-export interface CheckRequest {
-  program: string;
-  /** The function the io tests call; unused for stdin and assert tests. */
-  entryPoint: string;
-  tests: CheckTest[];
-  stopOnFirstFailure: boolean;
-  limits?: Partial<Pick<Limits, "memoryMb" | "maxOutputBytes" | "maxValueChars">>;
-}
-
-export type CheckStatus = "pass" | "fail" | "error" | "timeout";
+/** One call's end: a value, as restricted data with its display form, or an exception. */
+export type CallOutcome =
+  | { outcome: "returned"; value: PyValue; display: TracedValue }
+  | { outcome: "raised"; error: TracedError };
 
 /**
- * The result of one test. Without `expected`, a test that returns is `pass`, and `actual`
- * describes the result for use as an oracle (that is how reference outputs are computed):
- * `marshal` holds plain data exactly, else `exact` says whether the repr evaluates back equal.
+ * What running one test gave. `outcomes` is what the program reported (one per call, in order);
+ * `stopped` is what the host itself saw, which no program can forge: the test ran past its
+ * limit (`timeout`), or its sandbox ended without a result for it (`crashed`).
  */
-export interface CheckResult {
+export interface TestRun {
   id: string;
-  status: CheckStatus;
-  actual?: TracedValue & { exact?: boolean; marshal?: string };
-  stdout?: string;
-  error?: TracedError;
   durationMs: number;
+  outcomes: CallOutcome[];
+  stdout?: string;
+  stdoutTruncated?: boolean;
+  stopped?: { kind: "timeout" } | { kind: "crashed"; detail: string };
 }
 
-export interface CheckResponse {
-  /** In test order; shorter than the request when it stopped at the first failure. */
-  results: CheckResult[];
+export interface ExecuteRequest {
+  program: string;
+  /** The function call tests call; unused for stdin and assertion tests. */
+  entryPoint: string;
+  tests: ExecuteTest[];
+  limits?: Partial<Pick<Limits, "memoryMb" | "maxOutputBytes" | "maxValueChars">>;
+  /** Asked after each test in order: true ends the run there (the rest get no run). */
+  stopAfter?: (run: TestRun) => boolean;
+}
+
+export interface ExecuteResponse {
+  /** In test order; shorter than the request when `stopAfter` ended it. */
+  runs: TestRun[];
   /** Set when the program itself could not be loaded (syntax error, crash at import). */
   loadError?: TracedError;
 }
@@ -67,6 +69,7 @@ export interface CheckResponse {
 export interface Runtime {
   readonly name: RuntimeName;
   trace(request: TraceRequest): Promise<Trace>;
-  check(request: CheckRequest): Promise<CheckResponse>;
+  /** Runs each test's part of a program and reports what happened; judging is the caller's. */
+  execute(request: ExecuteRequest): Promise<ExecuteResponse>;
   close(): Promise<void>;
 }

@@ -5,12 +5,17 @@
  *   program that does not define the function, and its repr must equal the repr of what the
  *   function really returns on the input. A prediction cannot call the function to cheat.
  * - Input prediction (CRUXEval-I): the function is called on the predicted arguments and its
- *   result must equal (`==`, EvalPlus's float tolerance) the given output.
+ *   result must equal (`==`, EvalPlus's float tolerance) the given output, as the judge decides
+ *   outside the sandbox: the stated output never enters the job that runs the prediction.
  */
 import { ConfigError } from "../core/errors.js";
 import type { IoTest, Problem } from "../core/problem.js";
 import type { ProgramVerdict, TestVerdict } from "../core/verdict.js";
-import type { CheckResult, Runtime } from "../runtime/runtime.js";
+import type { TracedError } from "../core/trace.js";
+import type { PreparedTest } from "../evaluation/evaluator-types.js";
+import { judgeRun } from "../evaluation/judge/judge-run.js";
+import { readTestOracles } from "../evaluation/judge/test-oracles.js";
+import type { CallOutcome, Runtime, TestRun } from "../runtime/runtime.js";
 
 export type PredictionTaskName = "predict-output" | "predict-input";
 
@@ -56,44 +61,52 @@ function noAnswer(testId: string): ProgramVerdict {
 
 async function scoreOutput(runtime: Runtime, problem: Problem, target: IoTest, prediction: string, timeoutMs: number): Promise<ProgramVerdict> {
   const truth = await runOne(runtime, predictionProgram(problem), problem.entryPoint, target.args, timeoutMs);
-  if (truth.status !== "pass" || truth.actual === undefined) {
-    throw new ConfigError(`the program of ${problem.id} does not return a value on ${target.args} (${truth.status}), so its output cannot be predicted`);
+  if (truth.outcome?.outcome !== "returned") {
+    throw new ConfigError(`the program of ${problem.id} does not return a value on ${target.args} (${describeRun(truth)}), so its output cannot be predicted`);
   }
   const predicted = await runOne(runtime, IDENTITY_PROGRAM, IDENTITY_FUNCTION, prediction, timeoutMs);
-  const base = { testId: target.id, expected: truth.actual.repr, durationMs: predicted.durationMs };
-  if (predicted.status !== "pass" || predicted.actual === undefined) {
-    const verdict: TestVerdict = { ...base, status: predicted.status === "timeout" ? "timeout" : "error", ...(predicted.error ? { error: predicted.error } : {}) };
+  const base = { testId: target.id, expected: truth.outcome.display.repr, durationMs: predicted.run?.durationMs ?? 0 };
+  if (predicted.outcome?.outcome !== "returned") {
+    const error = predicted.outcome?.outcome === "raised" ? predicted.outcome.error : predicted.loadError;
+    const verdict: TestVerdict = { ...base, status: predicted.run?.stopped?.kind === "timeout" ? "timeout" : "error", ...(error ? { error } : {}) };
     return { passed: false, tests: [verdict] };
   }
-  const equal = !truth.actual.truncated && !predicted.actual.truncated && truth.actual.repr === predicted.actual.repr;
-  const actual = { repr: predicted.actual.repr, type: predicted.actual.type, ...(predicted.actual.truncated ? { truncated: true } : {}) };
-  return { passed: equal, tests: [{ ...base, status: equal ? "pass" : "fail", actual }] };
+  const [expected, actual] = [truth.outcome.display, predicted.outcome.display];
+  const equal = !expected.truncated && !actual.truncated && expected.repr === actual.repr;
+  return { passed: equal, tests: [{ ...base, status: equal ? "pass" : "fail", actual: { repr: actual.repr, type: actual.type, ...(actual.truncated ? { truncated: true } : {}) } }] };
 }
 
+/** Runs the program on the predicted arguments and judges its result against the stated output, outside the sandbox. */
 async function scoreInput(runtime: Runtime, problem: Problem, target: IoTest, prediction: string, timeoutMs: number): Promise<ProgramVerdict> {
   if (target.expected === undefined) throw new ConfigError(`problem ${problem.id} states no output for ${target.id} to predict an input for`);
-  const response = await runtime.check({
+  const [stated] = await readTestOracles(runtime, problem.entryPoint, [{ kind: "expected", text: target.expected }]);
+  if (stated?.kind !== "value") throw new ConfigError(`the stated output of ${problem.id} is not a value: ${stated?.kind === "unreadable" ? stated.reason : target.expected}`);
+  const oracle: PreparedTest = { ...target, args: prediction, timeoutMs, oracle: { kind: "value", expected: stated.value, atol: target.atol ?? 0 } };
+  const response = await runtime.execute({
     program: predictionProgram(problem),
     entryPoint: problem.entryPoint,
-    tests: [{ id: target.id, kind: "io", args: prediction, expected: target.expected, timeoutMs }],
-    stopOnFirstFailure: false,
+    tests: [{ id: target.id, kind: "call", args: prediction, timeoutMs }],
   });
   if (response.loadError) return { passed: false, tests: [], loadError: response.loadError };
-  const result = response.results[0];
-  if (result === undefined) return { passed: false, tests: [] };
-  const verdict: TestVerdict = {
-    testId: target.id,
-    status: result.status,
-    expected: target.expected,
-    durationMs: result.durationMs,
-    ...(result.actual ? { actual: { repr: result.actual.repr, type: result.actual.type } } : {}),
-    ...(result.error ? { error: result.error } : {}),
-  };
-  return { passed: result.status === "pass", tests: [verdict] };
+  const verdict = judgeRun(oracle, response.runs[0]);
+  return { passed: verdict.status === "pass", tests: [verdict] };
 }
 
-async function runOne(runtime: Runtime, program: string, entryPoint: string, args: string, timeoutMs: number): Promise<CheckResult> {
-  const response = await runtime.check({ program, entryPoint, tests: [{ id: "value", kind: "io", args, timeoutMs }], stopOnFirstFailure: false });
-  if (response.loadError) return { id: "value", status: "error", error: response.loadError, durationMs: 0 };
-  return response.results[0] ?? { id: "value", status: "error", durationMs: 0 };
+interface SingleRun {
+  run?: TestRun;
+  outcome?: CallOutcome;
+  loadError?: TracedError;
+}
+
+async function runOne(runtime: Runtime, program: string, entryPoint: string, args: string, timeoutMs: number): Promise<SingleRun> {
+  const response = await runtime.execute({ program, entryPoint, tests: [{ id: "value", kind: "call", args, timeoutMs }] });
+  const run = response.runs[0];
+  if (response.loadError) return { loadError: response.loadError };
+  return { ...(run ? { run } : {}), ...(run && !run.stopped && run.outcomes[0] ? { outcome: run.outcomes[0] } : {}) };
+}
+
+function describeRun({ run, outcome, loadError }: SingleRun): string {
+  if (loadError) return `${loadError.type}: ${loadError.message}`;
+  if (run?.stopped) return run.stopped.kind;
+  return outcome?.outcome === "raised" ? outcome.error.type : "no result";
 }

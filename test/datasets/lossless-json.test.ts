@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { JsonNumber, JsonObject, LosslessJsonError, jsonToPython, parseLosslessJson, toRecord } from "../../src/datasets/lossless-json.js";
-import { renderPython } from "../../src/datasets/python-value.js";
+import { renderPython } from "../../src/core/python-value.js";
 
 const asPython = (text: string) => renderPython(jsonToPython(parseLosslessJson(text)));
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { type LosslessJson, jsonToPython, parseLosslessJson, toRecord } from "../../src/datasets/lossless-json.js";
 import { InputDeserializationError, deserializeMbppPlusInputs } from "../../src/datasets/mbpp-plus-inputs.js";
 import { parsePythonLiteral } from "../../src/datasets/python-literal.js";
-import { type PyValue, renderArguments } from "../../src/datasets/python-value.js";
+import { type PyValue, renderArguments } from "../../src/core/python-value.js";
 import { realDataDir } from "./fixture-data.js";
 
 /** The argument text EvalPlus would call the function with, for one raw JSON input. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parsePythonLiteral } from "../../src/datasets/python-literal.js";
-import { renderPython } from "../../src/datasets/python-value.js";
+import { renderPython } from "../../src/core/python-value.js";
 
 function normalized(text: string): string | undefined {
   const parsed = parsePythonLiteral(text);

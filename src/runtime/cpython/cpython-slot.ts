@@ -1,27 +1,23 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { createInterface } from "node:readline";
 import { z } from "zod";
+import { SandboxMessageSchema } from "../../config/sandbox-protocol.js";
 import { SandboxUnavailableError } from "../../core/errors.js";
-import { payloadJson, type JobEnd, type SandboxJob, type SandboxMessage, type SandboxSlot, type SharedJobData } from "../sandbox.js";
+import { jobBudgetMs, payloadJson, type JobEnd, type PoolMessage, type SandboxJob, type SandboxSlot, type SharedJobData } from "../sandbox.js";
 import type { SandboxCommand } from "./isolation.js";
 
-const ServerLineSchema = z.union([
-  z.object({ ready: z.literal(true), python: z.string() }),
-  z.object({ job: z.number(), m: z.unknown() }),
-  z.object({ job: z.number(), end: z.union([z.object({ t: z.literal("done"), body: z.record(z.string(), z.unknown()) }), z.object({ kind: z.literal("exit"), detail: z.string() })]) }),
+/** The fork server's frames (zygote.py): its own reports, or a count of the job's raw result bytes that follow. */
+const ServerFrameSchema = z.union([
+  z.strictObject({ ready: z.literal(true), python: z.string() }),
+  z.strictObject({ job: z.number(), phase: z.number().int(), ms: z.number() }),
+  z.strictObject({ job: z.number(), interrupted: z.number().int() }),
+  z.strictObject({ job: z.number(), bytes: z.number().int().positive() }),
+  z.strictObject({ job: z.number(), end: z.strictObject({ status: z.string(), clean: z.boolean() }) }),
 ]);
+type ServerFrame = z.infer<typeof ServerFrameSchema>;
 
 /**
- * The fork server's own report of the phase a job is in, read by this exact pattern instead of
- * JSON and schema parsing; it has its own shape, so relayed harness lines cannot pass for it.
- */
-const PHASE_START = /^\{"job":(\d+),"phase":(-?\d+),"ms":(\d+)\}$/;
-
-const MessageSchema = z.object({ t: z.literal("result"), i: z.number(), result: z.unknown() });
-
-/**
- * Shared job data (a problem's tests) the fork server parses once and its jobs inherit, up to
- * this much in all; data larger than MAX_KEPT_CHARS is sent with each job instead.
+ * Shared job data (a problem's test inputs) the fork server parses once and its jobs inherit,
+ * up to this much in all; data larger than MAX_KEPT_CHARS is sent with each job instead.
  */
 const KEPT_BUDGET_CHARS = 256 * 1024 * 1024;
 const MAX_KEPT_CHARS = 32 * 1024 * 1024;
@@ -29,15 +25,25 @@ const MAX_KEPT_CHARS = 32 * 1024 * 1024;
 /** How long the fork server has to confirm a kill before the whole sandbox is killed. */
 const KILL_ANSWER_MS = 5_000;
 
-/** A job gets this much CPU time beyond its wall-clock budget before RLIMIT_CPU ends it. */
+/** A job gets this much CPU time beyond its phases' wall-clock budgets before RLIMIT_CPU ends it. */
 const CPU_SLACK_SECONDS = 2;
+
+interface RunningJob {
+  id: number;
+  onMessage: (message: PoolMessage) => void;
+  resolve: (end: JobEnd) => void;
+  /** The job's result lines, as relayed so far, and the body of its last line if it was the end. */
+  lines: LineBuffer;
+  done?: Record<string, unknown>;
+  broken?: string;
+}
 
 /** One fork server under bubblewrap; restarted if it dies. */
 export class CpythonSlot implements SandboxSlot {
   python = "";
   private process!: ChildProcessWithoutNullStreams;
   private jobId = 0;
-  private current: { id: number; onMessage: (m: SandboxMessage) => void; resolve: (end: JobEnd) => void } | undefined;
+  private current: RunningJob | undefined;
   private stderrTail = "";
   /** What the fork server holds (see keep): size by key, oldest first. */
   private readonly kept = new Map<string, number>();
@@ -52,19 +58,18 @@ export class CpythonSlot implements SandboxSlot {
     return slot;
   }
 
-  run(job: SandboxJob, onMessage: (message: SandboxMessage) => void): Promise<JobEnd> {
+  run(job: SandboxJob, onMessage: (message: PoolMessage) => void): Promise<JobEnd> {
     const id = ++this.jobId;
-    const budgetMs = Math.max(job.phaseTimeoutMs(-1), ...testPhases(job).map((phase) => job.phaseTimeoutMs(phase)));
-    const totalMs = budgetMs * (testPhases(job).length + 1);
     const kept = job.shared && this.keep(job.shared);
     return new Promise((resolve) => {
-      this.current = { id, onMessage, resolve };
+      this.current = { id, onMessage, resolve, lines: new LineBuffer() };
+      const payload = Buffer.from(payloadJson(job, !kept));
       const header = {
         cmd: "run",
-        job: { id, kind: job.kind, cpuSeconds: Math.ceil(totalMs / 1000) + CPU_SLACK_SECONDS, ...(kept ? { shared: { field: job.shared!.field, key: job.shared!.key } } : {}) },
+        job: { id, kind: job.kind, cpuSeconds: Math.ceil(jobBudgetMs(job) / 1000) + CPU_SLACK_SECONDS, ...(kept ? { shared: { field: job.shared!.field, key: job.shared!.key } } : {}) },
+        bytes: payload.length,
       };
-      // JSON never holds a raw tab, so the first one ends the header the fork server reads.
-      this.writeLine(`${JSON.stringify(header)}\t${payloadJson(job, !kept)}`);
+      this.send(header, payload);
     });
   }
 
@@ -78,7 +83,8 @@ export class CpythonSlot implements SandboxSlot {
       this.kept.set(shared.key, shared.json.length);
       return true;
     }
-    this.writeLine(`${JSON.stringify({ cmd: "keep", key: shared.key })}\t${shared.json}`);
+    const data = Buffer.from(shared.json);
+    this.send({ cmd: "keep", key: shared.key, bytes: data.length }, data);
     this.kept.set(shared.key, shared.json.length);
     this.keptChars += shared.json.length;
     for (const [key, chars] of this.kept) {
@@ -99,18 +105,19 @@ export class CpythonSlot implements SandboxSlot {
     if (this.current) this.send({ cmd: "interrupt", job: this.current.id, phase });
   }
 
+  stop(): void {
+    if (this.current) this.send({ cmd: "stop", job: this.current.id });
+  }
+
   async kill(): Promise<void> {
     const current = this.current;
     if (!current) return;
     await new Promise<void>((resolve) => {
       // A fork server that does not answer (a program can stop it) is replaced whole.
       const unanswered = setTimeout(() => this.process.kill("SIGKILL"), KILL_ANSWER_MS);
-      this.current = {
-        ...current,
-        resolve: () => {
-          clearTimeout(unanswered);
-          resolve();
-        },
+      current.resolve = () => {
+        clearTimeout(unanswered);
+        resolve();
       };
       this.send({ cmd: "kill", job: current.id });
     });
@@ -122,12 +129,12 @@ export class CpythonSlot implements SandboxSlot {
     this.process.kill("SIGKILL");
   }
 
-  private send(command: unknown): void {
-    this.writeLine(JSON.stringify(command));
-  }
-
-  private writeLine(line: string): void {
-    this.process.stdin.write(line + "\n");
+  /** A frame: its header's length (4 bytes, big-endian), the header as JSON, then `data` if any. */
+  private send(header: unknown, data?: Buffer): void {
+    const encoded = Buffer.from(JSON.stringify(header));
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(encoded.length);
+    this.process.stdin.write(data ? Buffer.concat([length, encoded, data]) : Buffer.concat([length, encoded]));
   }
 
   private spawn(): Promise<void> {
@@ -143,26 +150,20 @@ export class CpythonSlot implements SandboxSlot {
     });
     return new Promise((resolve, reject) => {
       let started = false;
-      createInterface({ input: child.stdout, crlfDelay: Infinity }).on("line", (line) => {
-        const start = PHASE_START.exec(line);
-        if (start) {
-          if (Number(start[1]) === this.current?.id) this.current.onMessage({ t: "start", i: Number(start[2]), elapsedMs: Number(start[3]) });
-          return;
-        }
-        const parsed = ServerLineSchema.safeParse(safeJson(line));
-        if (!parsed.success) return this.endCurrent({ kind: "exit", detail: "the sandbox sent an unreadable message" });
-        const message = parsed.data;
-        if ("ready" in message) {
-          started = true;
-          this.python = message.python;
-          resolve();
-        } else if ("m" in message) {
-          const inner = MessageSchema.safeParse(message.m);
-          if (inner.success && message.job === this.current?.id) this.current.onMessage(inner.data as SandboxMessage);
-        } else if (message.job === this.current?.id) {
-          this.endCurrent("t" in message.end ? { kind: "done", body: message.end.body } : message.end);
-        }
-      });
+      const reader = new FrameReader(
+        (frame) => {
+          if ("ready" in frame) {
+            started = true;
+            this.python = frame.python;
+            resolve();
+          } else {
+            this.onFrame(frame);
+          }
+        },
+        (data) => this.onResultBytes(data),
+        () => this.endCurrent({ kind: "exit", detail: "the sandbox sent an unreadable frame" }),
+      );
+      child.stdout.on("data", (chunk: Buffer) => reader.feed(chunk));
       child.on("error", (error) => reject(new SandboxUnavailableError(`cannot start the sandbox: ${error.message}`, { cause: error })));
       child.on("exit", (code, signal) => {
         if (!started) {
@@ -181,6 +182,35 @@ export class CpythonSlot implements SandboxSlot {
     });
   }
 
+  private onFrame(frame: Exclude<ServerFrame, { ready: true }>): void {
+    const current = this.current;
+    if (current === undefined || frame.job !== current.id) return;
+    if ("phase" in frame) current.onMessage({ t: "start", i: frame.phase, elapsedMs: frame.ms });
+    else if ("interrupted" in frame) current.onMessage({ t: "interrupted", i: frame.interrupted });
+    else if ("end" in frame) {
+      const end: JobEnd =
+        current.done !== undefined && current.broken === undefined && frame.end.clean
+          ? { kind: "done", body: current.done }
+          : { kind: "exit", detail: current.broken ?? (current.done === undefined ? `${frame.end.status} before finishing` : frame.end.status) };
+      this.endCurrent(end);
+    }
+  }
+
+  /** The job's own lines: results go to the pool as they come; `done` is kept for the end. */
+  private onResultBytes(data: Buffer): void {
+    const current = this.current;
+    if (current === undefined || current.broken !== undefined) return;
+    for (const line of current.lines.feed(data)) {
+      const message = SandboxMessageSchema.safeParse(safeJson(line));
+      if (!message.success || current.done !== undefined) {
+        current.broken = "the job sent an unreadable message";
+        return;
+      }
+      if (message.data.t === "done") current.done = message.data.body;
+      else current.onMessage(message.data);
+    }
+  }
+
   private endCurrent(end: JobEnd): void {
     const current = this.current;
     this.current = undefined;
@@ -188,13 +218,63 @@ export class CpythonSlot implements SandboxSlot {
   }
 }
 
-function testPhases(job: SandboxJob): number[] {
-  return Array.from({ length: job.phaseCount }, (_, index) => index);
+/** Splits the fork server's output into frames: headers, and the raw bytes some of them announce. */
+class FrameReader {
+  private buffer: Buffer = Buffer.alloc(0);
+  private rawLeft = 0;
+
+  constructor(
+    private readonly onFrame: (frame: ServerFrame) => void,
+    private readonly onRaw: (data: Buffer) => void,
+    private readonly onBroken: () => void,
+  ) {}
+
+  feed(chunk: Buffer): void {
+    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    for (;;) {
+      if (this.rawLeft > 0) {
+        if (this.buffer.length === 0) return;
+        const raw = this.buffer.subarray(0, this.rawLeft);
+        this.buffer = this.buffer.subarray(raw.length);
+        this.rawLeft -= raw.length;
+        this.onRaw(raw);
+        continue;
+      }
+      if (this.buffer.length < 4) return;
+      const length = this.buffer.readUInt32BE(0);
+      if (this.buffer.length < 4 + length) return;
+      const frame = ServerFrameSchema.safeParse(safeJson(this.buffer.subarray(4, 4 + length).toString()));
+      this.buffer = this.buffer.subarray(4 + length);
+      if (!frame.success) {
+        this.onBroken();
+        continue;
+      }
+      if ("bytes" in frame.data && "job" in frame.data) this.rawLeft = frame.data.bytes;
+      this.onFrame(frame.data);
+    }
+  }
 }
 
-function safeJson(line: string): unknown {
+/** Splits a byte stream into lines in linear time, however long a line is. */
+class LineBuffer {
+  private pending: Uint8Array[] = [];
+
+  feed(data: Buffer): string[] {
+    const lines: string[] = [];
+    let start = 0;
+    for (let end = data.indexOf(10); end >= 0; end = data.indexOf(10, start)) {
+      lines.push(Buffer.concat([...this.pending, data.subarray(start, end)]).toString());
+      this.pending = [];
+      start = end + 1;
+    }
+    if (start < data.length) this.pending.push(data.subarray(start));
+    return lines;
+  }
+}
+
+function safeJson(text: string): unknown {
   try {
-    return JSON.parse(line) as unknown;
+    return JSON.parse(text) as unknown;
   } catch {
     return undefined;
   }

@@ -1,24 +1,30 @@
 """Fork server for the cpython runtime; it runs inside bubblewrap.
 
-Each job runs in a child forked from this already-initialised interpreter, so every job
-starts from the same clean state at the cost of a fork, not an interpreter start. The
-child gets rlimits (address space, CPU, processes, file size) before any user code runs.
-Protocol: JSON lines. In (stdin): {"cmd": "interrupt", "job": id, "phase": p},
-{"cmd": "kill", "job": id}, {"cmd": "run", "job": {id, kind, cpuSeconds, shared?}} TAB <the
-job's payload as JSON>, and {"cmd": "keep", "key": k} TAB <JSON> / {"cmd": "forget", "key": k}.
-A payload, which can be hundreds of megabytes of test data, is parsed by the forked child only,
-so this server's heap, and with it the cost of every fork, stays small; only data many jobs
-share (a problem's tests, up to a budget the host keeps) is kept here, parsed once, and a job
-whose header names it as `shared: {field, key}` inherits it in that payload field.
-Out (stdout): {"job": id, "phase": p, "ms": elapsed}, {"job": id, "m": <harness message>}
-and {"job": id, "end": {...}}.
+Each job is one program, run in a child forked from this already-initialised interpreter, so
+every program starts from the same clean state at the cost of a fork, not an interpreter
+start, and no two programs ever share an interpreter image. The child gets rlimits (address
+space, CPU, processes, file size) before any program code runs.
+
+What one program sends or receives never passes through this server's own memory, since every
+later child inherits that memory: a job's payload (the program, and for a reference solution
+the very code candidates must not see) is spliced from this server's input into the child's
+pipe, and the child's results (a reference's outputs are what candidates are judged against)
+are spliced from its pipe to this server's output, kernel to kernel. Only data many jobs share
+and every job may see (a problem's test inputs) is read and kept here.
+
+Protocol, both ways: frames of a 4-byte big-endian length and a JSON header, some followed by
+raw bytes whose count the header gives. In: {"cmd": "run", "job": {id, kind, cpuSeconds,
+shared?}, "bytes": n} + the payload; {"cmd": "keep", "key": k, "bytes": n} + JSON;
+{"cmd": "forget", "key": k}; {"cmd": "interrupt"|"kill"|"stop", "job": id, "phase": p}.
+Out: {"ready": true, "python": v}; {"job": id, "phase": p, "ms": elapsed}; {"job": id,
+"interrupted": p} when an interrupt reached phase p while it ran;
+{"job": id, "bytes": n} + n bytes of the child's result lines; {"job": id, "end": {...}}.
 
 Per test, the child only writes to memory: it posts its phase on a board shared with this
-server, and its result line to a pipe this server drains every tick. The server samples the
-board each tick and reports a phase change with how long ago it began: one message per tick
-instead of two per test, which the host's deadlines need no more often.
+server, and its result line to a pipe this server drains every tick.
 """
 
+import ctypes
 import fcntl
 import gc
 import json
@@ -30,14 +36,16 @@ import shutil
 import signal
 import struct
 import sys
+import termios
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import semtrace_state  # noqa: E402  (after the path is set)
+import semtrace_protocol  # noqa: E402  (after the path is set)
+import semtrace_state  # noqa: E402
 import semtrace_tracer  # noqa: E402
 
-OUT = sys.stdout.buffer
 COMPACT = (",", ":")
+FRAME = struct.Struct(">I")
 # Only inside bubblewrap's PID namespace may the server sweep every other process.
 ISOLATED = "--isolated" in sys.argv
 WORKDIR = "/tmp" if ISOLATED else os.getcwd()
@@ -48,18 +56,47 @@ URGENT_BYTES = 16 * 1024
 PIPE_BYTES = 1 << 20
 # A tick that finds this much waiting switches to reading results as they arrive.
 STREAM_BYTES = 64 * 1024
+PR_SET_DUMPABLE = 4
+BOARD = semtrace_protocol.BOARD
 
 
-def write_out(data):
-    OUT.write(data)
-    OUT.flush()
+def _read_exactly(fd, count):
+    parts = []
+    while count > 0:
+        data = os.read(fd, min(count, 1 << 20))
+        if not data:
+            raise EOFError
+        parts.append(data)
+        count -= len(data)
+    return b"".join(parts)
 
 
-def _write_all(fd, data):
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
+def _splice_exactly(source, target, count):
+    """Moves `count` bytes from pipe `source` to `target` in the kernel; False if the target
+    closed first (the rest is then read and dropped)."""
+    while count > 0:
+        try:
+            moved = os.splice(source, target, count)
+        except BrokenPipeError:
+            _discard(source, count)
+            return False
+        if moved == 0:
+            raise EOFError
+        count -= moved
+    return True
+
+
+def _discard(source, count):
+    with open(os.devnull, "wb") as sink:
+        while count > 0:
+            count -= os.splice(source, sink.fileno(), count)
+
+
+def write_frame(header, data_from=None, count=0):
+    encoded = json.dumps(header, separators=COMPACT).encode()
+    os.write(1, FRAME.pack(len(encoded)) + encoded)
+    if data_from is not None:
+        _splice_exactly(data_from, 1, count)
 
 
 def _set_limits(limits, cpu_seconds):
@@ -72,21 +109,16 @@ def _set_limits(limits, cpu_seconds):
 
 
 class SharedBoard(semtrace_tracer.PhaseBoard):
-    """The phase board in memory shared by the server and the job's child.
+    """The phase board (semtrace_protocol.json) in memory shared by the server and the job's
+    child: the child writes its phase, the server the phase to interrupt and the stop flag."""
 
-    Layout: sequence, phase, start time (monotonic seconds), written by the child only, as a
-    seqlock (the sequence is odd while it writes); then the phase the server asked to
-    interrupt, written by the server only."""
-
-    _SEQ = struct.Struct("<q")
-    _PHASE = struct.Struct("<qd")
-    _SNAPSHOT = struct.Struct("<qqd")
-    _INTERRUPTED_AT = 24
-    _NONE = -(1 << 63)
+    _FIELD = struct.Struct("<q")
+    _STARTED = struct.Struct("<d")
 
     def __init__(self):
-        self.memory = mmap.mmap(-1, 32)
-        self._SEQ.pack_into(self.memory, self._INTERRUPTED_AT, self._NONE)
+        self.memory = mmap.mmap(-1, BOARD["bytes"])
+        for field in ("interrupted", "stop"):
+            self._FIELD.pack_into(self.memory, BOARD[field], semtrace_protocol.NO_PHASE if field == "interrupted" else 0)
         self.sequence = 0
         self.phase = None
         self.owner = None
@@ -96,23 +128,29 @@ class SharedBoard(semtrace_tracer.PhaseBoard):
         if os.getpid() != self.owner:
             return
         self.phase = phase
-        self._SEQ.pack_into(self.memory, 0, self.sequence + 1)
-        self._PHASE.pack_into(self.memory, 8, phase, time.monotonic())
+        self._FIELD.pack_into(self.memory, BOARD["sequence"], self.sequence + 1)
+        self._FIELD.pack_into(self.memory, BOARD["phase"], phase)
+        self._STARTED.pack_into(self.memory, BOARD["startedAtMs"], time.monotonic() * 1000)
         self.sequence += 2
-        self._SEQ.pack_into(self.memory, 0, self.sequence)
+        self._FIELD.pack_into(self.memory, BOARD["sequence"], self.sequence)
 
     def current_phase(self):
         return self.phase
 
     def interrupted_phase(self):
-        return self._SEQ.unpack_from(self.memory, self._INTERRUPTED_AT)[0]
+        return self._FIELD.unpack_from(self.memory, BOARD["interrupted"])[0]
+
+    def stop_requested(self):
+        return self._FIELD.unpack_from(self.memory, BOARD["stop"])[0] != 0
 
     def sample(self):
         """(sequence, phase, started) as the child last completed writing it; None if no
         consistent reading comes quickly (a program can scribble on the board)."""
         for _ in range(1000):
-            sequence, phase, started = self._SNAPSHOT.unpack_from(self.memory)
-            if sequence % 2 == 0 and self._SEQ.unpack_from(self.memory)[0] == sequence:
+            sequence = self._FIELD.unpack_from(self.memory, BOARD["sequence"])[0]
+            phase = self._FIELD.unpack_from(self.memory, BOARD["phase"])[0]
+            started = self._STARTED.unpack_from(self.memory, BOARD["startedAtMs"])[0]
+            if sequence % 2 == 0 and self._FIELD.unpack_from(self.memory, BOARD["sequence"])[0] == sequence:
                 return sequence, phase, started
         return None
 
@@ -121,18 +159,37 @@ class SharedBoard(semtrace_tracer.PhaseBoard):
         sample = self.sample()
         if sample is None or sample[1] != phase:
             return False
-        self._SEQ.pack_into(self.memory, self._INTERRUPTED_AT, phase)
+        self._FIELD.pack_into(self.memory, BOARD["interrupted"], phase)
         return True
 
+    def request_stop(self):
+        self._FIELD.pack_into(self.memory, BOARD["stop"], 1)
 
-def _child(job, payload, shared, channel):
-    job["payload"] = json.loads(payload)
-    if "shared" in job:
-        job["payload"][job["shared"]["field"]] = shared
+
+def _keep_only(fds):
+    """Closes every descriptor but `fds` (and 0-2): the child holds no handle on the server."""
+    highest = os.sysconf("SC_OPEN_MAX")
+    low = 3
+    for fd in sorted(fds):
+        os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, highest)
+
+
+def _child(job, shared, channel):
     os.setpgid(0, 0)
+    # The job's own process is an ordinary one again (its /proc/self files readable by itself);
+    # the server it was forked from stays closed to it.
+    _set_dumpable(1)
+    _keep_only((channel["payload"], channel["results"], channel["wake"]))
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
+    os.close(devnull)
+    with os.fdopen(channel["payload"], "rb") as payload:
+        job["payload"] = json.loads(payload.read())
+    if "shared" in job:
+        job["payload"][job["shared"]["field"]] = shared
     _set_limits(job["payload"]["limits"], job["cpuSeconds"])
     own_pid = channel["board"].owner = os.getpid()
 
@@ -141,7 +198,9 @@ def _child(job, payload, shared, channel):
         if os.getpid() != own_pid:
             return
         data = (json.dumps(message, separators=COMPACT) + "\n").encode()
-        _write_all(channel["results"], data)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(channel["results"], view):]
         if message["t"] == "done" or len(data) >= URGENT_BYTES:
             os.write(channel["wake"], b"!")
 
@@ -155,7 +214,7 @@ def _describe_status(status):
         number = os.WTERMSIG(status)
         name = signal.Signals(number).name if number in signal.Signals._value2member_map_ else str(number)
         return f"killed by signal {name}"
-    return f"exited with status {os.WEXITSTATUS(status)} before finishing"
+    return f"exited with status {os.WEXITSTATUS(status)}"
 
 
 def _kill_strays():
@@ -170,31 +229,26 @@ def _kill_strays():
 
 
 def _clean_workdir():
-    for entry in os.listdir(WORKDIR):
-        path = os.path.join(WORKDIR, entry)
-        if os.path.isdir(path) and not os.path.islink(path):
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            try:
-                os.remove(path)
-            except OSError:
-                pass
+    for folder in (WORKDIR, "/dev/shm") if ISOLATED else (WORKDIR,):
+        try:
+            entries = os.listdir(folder)
+        except OSError:
+            continue
+        for entry in entries:
+            path = os.path.join(folder, entry)
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                try:
+                    os.remove(path)
+                except OSError:
+                    pass
 
 
-class LineBuffer:
-    """Splits a byte stream into lines in linear time, however long a line is."""
-
-    def __init__(self):
-        self.pending = []
-
-    def feed(self, data):
-        parts = data.split(b"\n")
-        if len(parts) == 1:
-            self.pending.append(data)
-            return []
-        lines = [b"".join(self.pending) + parts[0], *parts[1:-1]]
-        self.pending = [parts[-1]] if parts[-1] else []
-        return lines
+def _pending_bytes(fd):
+    buffer = bytearray(4)
+    fcntl.ioctl(fd, termios.FIONREAD, buffer)
+    return int.from_bytes(buffer, sys.byteorder)
 
 
 class Job:
@@ -203,26 +257,23 @@ class Job:
     def __init__(self, job_id, pid, board, results_fd, wake_fd):
         self.id, self.pid, self.board = job_id, pid, board
         self.results_fd, self.wake_fd = results_fd, wake_fd
-        self.lines = LineBuffer()
         self.reported_sequence = 0
         self.streaming = False
-        self.prefix = b'{"job":' + json.dumps(job_id).encode()
 
 
 class Server:
     def __init__(self):
         self.selector = selectors.DefaultSelector()
         self.selector.register(0, selectors.EVENT_READ, "commands")
-        self.commands = LineBuffer()
         self.job = None
         self.kept = {}
 
     def serve(self):
-        write_out((json.dumps({"ready": True, "python": sys.version.split()[0]}) + "\n").encode())
+        write_frame({"ready": True, "python": sys.version.split()[0]})
         while True:
             for key, _ in self.selector.select(TICK_SECONDS if self.job else None):
                 if key.data == "commands":
-                    if not self._read_commands():
+                    if not self._read_command():
                         return
                 elif key.data == "wake" and not os.read(self.job.wake_fd, 4096):
                     # Nothing holds the wake pipe open any more: the child is gone.
@@ -230,21 +281,16 @@ class Server:
             if self.job is not None:
                 self._tick(self.job)
 
-    def _read_commands(self):
-        data = os.read(0, 1 << 20)
-        if not data:
+    def _read_command(self):
+        try:
+            header = _read_exactly(0, FRAME.unpack(_read_exactly(0, FRAME.size))[0])
+        except EOFError:
             return False
-        for line in self.commands.feed(data):
-            if line.strip():
-                head, _, payload = line.partition(b"\t")
-                self._command(json.loads(head), payload)
-        return True
-
-    def _command(self, command, payload):
+        command = json.loads(header)
         if command["cmd"] == "run":
-            self._start(command, payload)
+            self._start(command)
         elif command["cmd"] == "keep":
-            self.kept[command["key"]] = json.loads(payload)
+            self.kept[command["key"]] = json.loads(_read_exactly(0, command["bytes"]))
             # Out of the collector's reach, so that no job's collection touches (and copies) it.
             gc.freeze()
         elif command["cmd"] == "forget":
@@ -252,8 +298,12 @@ class Server:
         elif self.job is not None and command["job"] == self.job.id:
             if command["cmd"] == "kill":
                 self._signal_job(signal.SIGKILL)
+            elif command["cmd"] == "stop":
+                self.job.board.request_stop()
             elif self.job.board.request_interrupt(command["phase"]):
                 self._signal_job(signal.SIGINT)
+                write_frame({"job": self.job.id, "interrupted": command["phase"]})
+        return True
 
     def _signal_job(self, sig):
         try:
@@ -261,46 +311,48 @@ class Server:
         except OSError:
             pass
 
-    def _start(self, command, payload):
+    def _start(self, command):
+        job = command["job"]
+        payload_read, payload_write = os.pipe()
         results_read, results_write = os.pipe()
         wake_read, wake_write = os.pipe()
-        try:
-            fcntl.fcntl(results_write, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
-        except OSError:
-            pass  # a smaller pipe only makes the child wait for the next tick sooner
+        for fd in (payload_write, results_write):
+            try:
+                fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+            except OSError:
+                pass  # a smaller pipe only makes a writer wait sooner
         board = SharedBoard()
         pid = os.fork()
         if pid == 0:
             try:
-                os.close(results_read)
-                os.close(wake_read)
-                shared = self.kept[command["job"]["shared"]["key"]] if "shared" in command["job"] else None
-                _child(command["job"], payload, shared, {"results": results_write, "wake": wake_write, "board": board})
+                shared = self.kept[job["shared"]["key"]] if "shared" in job else None
+                _child(job, shared, {"payload": payload_read, "results": results_write, "wake": wake_write, "board": board})
             finally:
                 os._exit(0)
-        os.close(results_write)
-        os.close(wake_write)
+        for fd in (payload_read, results_write, wake_write):
+            os.close(fd)
+        _splice_exactly(0, payload_write, command["bytes"])
+        os.close(payload_write)
         os.set_blocking(results_read, False)
-        self.job = Job(command["job"]["id"], pid, board, results_read, wake_read)
+        self.job = Job(job["id"], pid, board, results_read, wake_read)
         self.selector.register(wake_read, selectors.EVENT_READ, "wake")
 
     def _tick(self, job):
         """Reports a phase change, relays the results written since the last tick, and ends
-        the job once its child reported done or exited."""
+        the job once its child exited."""
         # Checked before draining: whatever a child wrote before it died is then in the pipe.
         exited, status = os.waitpid(job.pid, os.WNOHANG)
-        relayed = [self._phase_line(job)]  # one write for everything of a tick
-        done = None
-        data = self._drain(job.results_fd)
-        self._stream_results(job, len(data) >= STREAM_BYTES)
-        for line in job.lines.feed(data):
-            if line.startswith(b'{"t":"done"'):
-                done = line
-                break
-            relayed.append(job.prefix + b',"m":' + line + b"}\n")
-        write_out(b"".join(relayed))
-        if done is not None or exited:
-            self._finish(job, done, status if exited else None)
+        self._report_phase(job)
+        pending = self._relay(job)
+        self._stream_results(job, pending >= STREAM_BYTES)
+        if exited:
+            self._finish(job, status)
+
+    def _relay(self, job):
+        pending = _pending_bytes(job.results_fd)
+        if pending:
+            write_frame({"job": job.id, "bytes": pending}, job.results_fd, pending)
+        return pending
 
     def _stream_results(self, job, streaming):
         """While a child writes a lot (a large trace), read its results as they come: waiting
@@ -313,54 +365,45 @@ class Server:
                 self.selector.unregister(job.results_fd)
 
     @staticmethod
-    def _phase_line(job):
+    def _report_phase(job):
         sample = job.board.sample()
         if sample is None or sample[0] == job.reported_sequence:
-            return b""
+            return
         sequence, phase, started = sample
         job.reported_sequence = sequence
-        elapsed = max(0, round((time.monotonic() - started) * 1000))
-        return job.prefix + b',"phase":%d,"ms":%d}\n' % (phase, elapsed)
+        write_frame({"job": job.id, "phase": phase, "ms": max(0, round(time.monotonic() * 1000 - started))})
 
-    @staticmethod
-    def _drain(fd):
-        chunks = []
-        while True:
-            try:
-                data = os.read(fd, PIPE_BYTES)
-            except BlockingIOError:
-                break
-            if not data:
-                break
-            chunks.append(data)
-        return b"".join(chunks)
-
-    def _finish(self, job, done_line, status):
+    def _finish(self, job, status):
         """Reports the job's end only once its process and anything it started are gone."""
-        for fd in (job.wake_fd, job.results_fd):
-            if fd in self.selector.get_map():
-                self.selector.unregister(fd)
-        os.close(job.wake_fd)
-        os.close(job.results_fd)
         try:
             os.killpg(job.pid, signal.SIGKILL)
         except OSError:
             pass
-        if status is None:
-            _, status = os.waitpid(job.pid, 0)
         if ISOLATED:
             _kill_strays()
+        while self._relay(job):
+            pass
+        for fd in (job.wake_fd, job.results_fd):
+            if fd in self.selector.get_map():
+                self.selector.unregister(fd)
+            os.close(fd)
+        if ISOLATED:
             _clean_workdir()
-        if done_line is None:
-            end = json.dumps({"kind": "exit", "detail": _describe_status(status)}).encode()
-        else:
-            end = done_line
-        write_out(job.prefix + b',"end":' + end + b"}\n")
+        write_frame({"job": job.id, "end": {"status": _describe_status(status), "clean": os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0}})
         self.job = None
+
+
+def _set_dumpable(flag):
+    """0: no process of the same user (a job's child) may ptrace this process or read its memory."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, flag, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
 
 
 if __name__ == "__main__":
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _set_dumpable(0)
     # Taken once here and inherited by every forked job; files only inside the sandbox's /tmp.
     semtrace_state.snapshot((WORKDIR,) if ISOLATED else ())
     # Forked jobs share these objects copy-on-write: keeping the collector off them keeps them shared.

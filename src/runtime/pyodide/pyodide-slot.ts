@@ -3,18 +3,21 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { SandboxUnavailableError } from "../../core/errors.js";
 import { readPythonSource, sharedPythonSources } from "../python-sources.js";
-import { payloadJson, type JobEnd, type SandboxJob, type SandboxMessage, type SandboxSlot } from "../sandbox.js";
+import { SandboxMessageSchema } from "../../config/sandbox-protocol.js";
+import { payloadJson, type JobEnd, type PoolMessage, type SandboxJob, type SandboxSlot } from "../sandbox.js";
 import { now, SharedPhaseBoard } from "./phase-board.js";
 
 export interface PyodideSlotOptions {
   memoryMb: number;
 }
 
+/** From the worker thread; `text` and `body` are the harness's JSON, which the host checks. */
 type WorkerReply =
   | { type: "ready"; python: string }
   | { type: "failed"; error: string }
   | { type: "message"; text: string }
-  | { type: "end"; end: JobEnd; heapBytes?: number; broken?: boolean };
+  | { type: "end"; body: string; broken: boolean }
+  | { type: "exit"; detail: string };
 
 /**
  * The worker is always the compiled JS: next to this file in an install, or in dist/ when
@@ -36,7 +39,9 @@ const SIGINT = 2;
 const TICK_MS = 20;
 
 interface RunningJob {
-  onMessage: (m: SandboxMessage) => void;
+  onMessage: (m: PoolMessage) => void;
+  /** Set once the job sent something that is not the protocol: nothing after it is believed. */
+  broken?: string;
   resolve: (end: JobEnd) => void;
   ticker: NodeJS.Timeout;
   reportedSequence: number;
@@ -62,10 +67,10 @@ export class PyodideSlot implements SandboxSlot {
     return slot;
   }
 
-  async run(job: SandboxJob, onMessage: (message: SandboxMessage) => void): Promise<JobEnd> {
+  async run(job: SandboxJob, onMessage: (message: PoolMessage) => void): Promise<JobEnd> {
     await this.ready;
     Atomics.store(this.interruptView, 0, 0);
-    this.board.clearInterrupt();
+    this.board.clear();
     return new Promise((resolve) => {
       const running: RunningJob = {
         onMessage,
@@ -85,7 +90,13 @@ export class PyodideSlot implements SandboxSlot {
   }
 
   interrupt(phase: number): void {
-    if (this.current && this.board.requestInterrupt(phase)) Atomics.store(this.interruptView, 0, SIGINT);
+    if (!this.current || !this.board.requestInterrupt(phase)) return;
+    Atomics.store(this.interruptView, 0, SIGINT);
+    this.current.onMessage({ t: "interrupted", i: phase });
+  }
+
+  stop(): void {
+    if (this.current) this.board.requestStop();
   }
 
   whenReady(): Promise<void> {
@@ -142,12 +153,16 @@ export class PyodideSlot implements SandboxSlot {
   private onReply(reply: Exclude<WorkerReply, { type: "ready" } | { type: "failed" }>): void {
     if (reply.type === "message") {
       // Only results come from the harness; phases come from the board.
-      const message = JSON.parse(reply.text) as SandboxMessage;
-      if (message.t === "result") this.current?.onMessage(message);
+      const message = SandboxMessageSchema.safeParse(safeJson(reply.text));
+      if (!this.current || this.current.broken) return;
+      if (message.success && message.data.t === "result") this.current.onMessage(message.data);
+      else this.current.broken = "the job sent an unreadable message";
       return;
     }
-    const heapLimit = this.options.memoryMb * 1024 * 1024 * 0.5;
-    this.endCurrent(reply.end, reply.broken === true || (reply.heapBytes ?? 0) > heapLimit);
+    if (reply.type === "exit") return this.endCurrent({ kind: "exit", detail: reply.detail }, true);
+    const body = safeJson(reply.body);
+    const broken = this.current?.broken ?? (isRecord(body) ? undefined : "the sandbox sent an unreadable end of job");
+    this.endCurrent(broken === undefined && isRecord(body) ? { kind: "done", body } : { kind: "exit", detail: broken ?? "" }, reply.broken);
   }
 
   /** Tells the pool the phase the job is in, if it changed since the last report. */
@@ -193,4 +208,16 @@ export class PyodideSlot implements SandboxSlot {
       }
     }
   }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

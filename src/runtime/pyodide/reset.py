@@ -1,8 +1,10 @@
-"""Pyodide-side isolation: a clean interpreter state for every job without reloading.
+"""Pyodide-side isolation, at the Python level.
 
 At setup, the JavaScript bridge modules are hidden and blocked and the system files made
-read-only; then the interpreter state is snapshotted (semtrace_state), and it is restored
-after each job and between the runs of a batched trace job.
+read-only; then the interpreter state is snapshotted (semtrace_state), which puts it back
+between the runs of one program's trace job. Between jobs, the worker restores the whole
+interpreter image (worker.ts), which no Python-level restore could: class dictionaries,
+function code, native memory.
 """
 
 import json
@@ -48,7 +50,7 @@ class _SharedBoard(semtrace_tracer.PhaseBoard):
     """The board in memory shared with the host thread, written through the worker's calls."""
 
     def __init__(self, calls):
-        self._post, self._interrupted = calls.enter, calls.interruptedPhase
+        self._post, self._interrupted, self._stop_requested = calls.enter, calls.interruptedPhase, calls.stopRequested
         self.phase = None
 
     def enter(self, phase):
@@ -61,15 +63,26 @@ class _SharedBoard(semtrace_tracer.PhaseBoard):
     def interrupted_phase(self):
         return self._interrupted()
 
+    def stop_requested(self):
+        return self._stop_requested()
 
-def run_job(job_bytes, emit, board_calls):
+
+_channel = {}
+
+
+def bind(emit, board_calls):
+    """Keeps the worker's emit function and board, given once before the worker's snapshot of
+    the interpreter: JavaScript objects that a job received as arguments would leave stale
+    references behind in Pyodide's JavaScript-side tables once the memory is restored."""
+    _channel["emit"] = emit
+    _channel["board"] = _SharedBoard(board_calls)
+
+
+def run_job(job_bytes):
     """`job_bytes`: the job as UTF-8 JSON in a JS Uint8Array, copied into Python in one piece."""
     job = json.loads(job_bytes.to_bytes())
-    board = _SharedBoard(board_calls)
-    try:
-        body = semtrace_tracer.run_job(job, lambda message: emit(_utf8_json(message)), semtrace_state.reset_between_runs, board)
-    finally:
-        semtrace_state.restore()
+    emit = _channel["emit"]
+    body = semtrace_tracer.run_job(job, lambda message: emit(_utf8_json(message)), semtrace_state.reset_between_runs, _channel["board"])
     return _utf8_json(body)
 
 

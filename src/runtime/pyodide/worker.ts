@@ -1,7 +1,15 @@
 /**
  * A Pyodide interpreter in a worker thread. Hardening happens before any program runs:
  * the wasm heap cannot grow past the memory cap, Python sees no JS globals (so no host
- * filesystem, process or network through `js`), and the JS bridge modules are removed.
+ * filesystem, process or network through `js`), the JS bridge modules are removed, and
+ * nothing outside /tmp and /home can be written, chmod-ed or removed.
+ *
+ * Every job (one program) starts from the same interpreter image: once set up, the worker
+ * copies its WebAssembly memory and the file-system state that lives in JavaScript (open
+ * streams, the working folder, the writable folders), and puts both back after each job. No
+ * class patch, rewritten function, native memory write or leftover byte of one program (a
+ * reference solution's outputs, say) is there for the next. A job that leaves the interpreter
+ * unusable (os._exit, a wasm trap) or grows its heap past half the cap retires the worker.
  */
 import Module, { createRequire } from "node:module";
 import { dirname } from "node:path";
@@ -29,6 +37,13 @@ const port = parentPort!;
 
 capWasmMemory(init.memoryMb);
 denyHostModules();
+
+/** Emscripten's errno numbers. */
+const EACCES = 2;
+const EPERM = 63;
+const WRITABLE_ROOTS = ["/tmp", "/home"];
+/** Pyodide makes (and removes) devices here itself, to capture a Python traceback's output. */
+const DEVICES = "/dev";
 
 interface WasmMemory {
   buffer: ArrayBuffer;
@@ -86,7 +101,204 @@ async function start(): Promise<PyodideInterface> {
   pyodide.unregisterJsModule("js");
   pyodide.unregisterJsModule("pyodide_js");
   pyodide.runPython("import sys; sys.path.insert(0, '/semtrace'); import semtrace_reset; semtrace_reset.setup()");
+  protectFiles(pyodide.FS as unknown as EmscriptenFs);
   return pyodide;
+}
+
+/** The parts of Emscripten's FS this worker uses. */
+interface FsNode {
+  mode: number;
+}
+interface FsStream {
+  position: number;
+}
+interface EmscriptenFs {
+  nodePermissions(node: FsNode, perms: string): number;
+  doSetAttr(stream: unknown, node: FsNode, attr: unknown): void;
+  utime(path: string, atime: number, mtime: number): void;
+  lookupPath(path: string, options: { follow: boolean }): { node: FsNode };
+  getPath(node: FsNode): string;
+  isChrdev(mode: number): boolean;
+  isDir(mode: number): boolean;
+  readdir(path: string): string[];
+  stat(path: string): { mode: number };
+  readFile(path: string): Uint8Array;
+  writeFile(path: string, data: Uint8Array): void;
+  mkdir(path: string, mode: number): void;
+  rmdir(path: string): void;
+  unlink(path: string): void;
+  chmod(path: string, mode: number): void;
+  chdir(path: string): void;
+  cwd(): string;
+  streams: (FsStream | null)[];
+  ErrnoError: new (errno: number) => Error;
+}
+
+function isWritablePath(path: string): boolean {
+  return WRITABLE_ROOTS.some((root) => path === root || path.startsWith(`${root}/`));
+}
+
+/**
+ * Permission bits alone do not protect a file in Emscripten: any program may chmod it back.
+ * Writing, creating, removing, truncating and changing the attributes of anything outside the
+ * writable folders is refused here, below Python, so no program can plant a module or rewrite
+ * the standard library's zip for the programs after it.
+ */
+function protectFiles(fs: EmscriptenFs): void {
+  const writable = (node: FsNode) => fs.isChrdev(node.mode) || isWritablePath(fs.getPath(node)) || fs.getPath(node) === DEVICES;
+  const nodePermissions = fs.nodePermissions.bind(fs);
+  fs.nodePermissions = (node, perms) => (perms.includes("w") && !writable(node) ? EACCES : nodePermissions(node, perms));
+  const doSetAttr = fs.doSetAttr.bind(fs);
+  fs.doSetAttr = (stream, node, attr) => {
+    if (!writable(node)) throw new fs.ErrnoError(EPERM);
+    doSetAttr(stream, node, attr);
+  };
+  const utime = fs.utime.bind(fs);
+  fs.utime = (path, atime, mtime) => {
+    if (!writable(fs.lookupPath(path, { follow: true }).node)) throw new fs.ErrnoError(EPERM);
+    utime(path, atime, mtime);
+  };
+}
+
+/** A file or folder of the writable folders, as the snapshot keeps it. */
+interface SavedEntry {
+  path: string;
+  mode: number;
+  data?: Uint8Array;
+}
+
+/** The interpreter image every job starts from: the wasm memory and the file-system state JavaScript holds. */
+class CleanImage {
+  private readonly memory: Uint8Array;
+  private readonly streams: { stream: FsStream | null; position: number }[];
+  private readonly cwd: string;
+  private readonly entries: SavedEntry[];
+  private readonly devices: Set<string>;
+  private readonly libraries: number;
+  private readonly references: unknown[];
+
+  constructor(private readonly pyodide: PyodideInterface) {
+    this.memory = heap(pyodide).slice();
+    this.references = [...referenceTable(pyodide)];
+    const fs = this.fs;
+    this.streams = fs.streams.map((stream) => ({ stream, position: stream?.position ?? 0 }));
+    this.cwd = fs.cwd();
+    this.entries = WRITABLE_ROOTS.flatMap((root) => walk(fs, root));
+    this.devices = new Set(fs.readdir(DEVICES));
+    this.libraries = loadedLibraries(pyodide);
+  }
+
+  private get fs(): EmscriptenFs {
+    return this.pyodide.FS as unknown as EmscriptenFs;
+  }
+
+  /** Whether the last job left what a restore cannot undo: a native library loaded into the module. */
+  get restorable(): boolean {
+    return loadedLibraries(this.pyodide) === this.libraries;
+  }
+
+  restore(): void {
+    const current = heap(this.pyodide);
+    // Memory never shrinks: what a job grew is zeroed, so none of its bytes stay readable.
+    if (current.byteLength > this.memory.byteLength) current.fill(0, this.memory.byteLength);
+    current.set(this.memory);
+    restoreReferences(this.pyodide, this.references);
+    const fs = this.fs;
+    fs.streams.length = 0;
+    this.streams.forEach(({ stream, position }, fd) => {
+      fs.streams[fd] = stream;
+      if (stream) stream.position = position;
+    });
+    // Back to the saved folder first: a folder the job made and entered could not be removed.
+    fs.chdir(this.cwd);
+    const saved = new Map(this.entries.map((entry) => [entry.path, entry]));
+    for (const root of WRITABLE_ROOTS) prune(fs, root, saved);
+    for (const name of fs.readdir(DEVICES)) if (!this.devices.has(name)) fs.unlink(`${DEVICES}/${name}`);
+    for (const entry of this.entries) {
+      if (entry.data === undefined) {
+        if (!exists(fs, entry.path)) fs.mkdir(entry.path, entry.mode);
+      } else {
+        fs.writeFile(entry.path, entry.data);
+        fs.chmod(entry.path, entry.mode);
+      }
+    }
+  }
+}
+
+function walk(fs: EmscriptenFs, path: string): SavedEntry[] {
+  const { mode } = fs.stat(path);
+  if (!fs.isDir(mode)) return [{ path, mode, data: fs.readFile(path).slice() }];
+  const children = fs.readdir(path).filter((name) => name !== "." && name !== "..");
+  return [{ path, mode }, ...children.flatMap((name) => walk(fs, `${path}/${name}`))];
+}
+
+/** Removes what is not in the snapshot under `folder`, keeping the saved folders (files are rewritten after). */
+function prune(fs: EmscriptenFs, folder: string, saved: Map<string, SavedEntry>): void {
+  for (const name of fs.readdir(folder)) {
+    if (name === "." || name === "..") continue;
+    const path = `${folder}/${name}`;
+    const isDir = fs.isDir(fs.lookupPath(path, { follow: false }).node.mode);
+    const entry = saved.get(path);
+    if (isDir && entry !== undefined && entry.data === undefined) {
+      prune(fs, path, saved);
+    } else if (isDir) {
+      prune(fs, path, new Map());
+      fs.rmdir(path);
+    } else {
+      fs.unlink(path);
+    }
+  }
+}
+
+function exists(fs: EmscriptenFs, path: string): boolean {
+  try {
+    fs.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Pyodide's table of JavaScript values that Python objects refer to by index (its "hiwire"
+ * table) lives outside the wasm memory, while the bookkeeping of which index is in use lives
+ * inside it: restoring the memory restores the bookkeeping, so the table is put back with it.
+ */
+interface ReferenceTable {
+  __hiwire_get(index: number): unknown;
+  __hiwire_set(index: number, value: unknown): number;
+}
+
+function* referenceTable(pyodide: PyodideInterface): Generator<unknown> {
+  const table = moduleOf(pyodide) as ReferenceTable;
+  for (let index = 0; ; index++) {
+    let value: unknown;
+    try {
+      value = table.__hiwire_get(index);
+    } catch {
+      return; // past the table's end
+    }
+    yield value;
+  }
+}
+
+function restoreReferences(pyodide: PyodideInterface, saved: unknown[]): void {
+  const table = moduleOf(pyodide) as ReferenceTable;
+  let index = 0;
+  for (const current of referenceTable(pyodide)) {
+    const value = index < saved.length ? saved[index] : null;
+    if (current !== value) table.__hiwire_set(index, value);
+    index++;
+  }
+}
+
+function moduleOf(pyodide: PyodideInterface): unknown {
+  return (pyodide as unknown as { _module: unknown })._module;
+}
+
+function loadedLibraries(pyodide: PyodideInterface): number {
+  const loaded = (pyodide as unknown as { _module: { LDSO?: { loadedLibsByName?: object } } })._module.LDSO?.loadedLibsByName;
+  return loaded ? Object.keys(loaded).length : 0;
 }
 
 /**
@@ -103,8 +315,8 @@ function discardProcessOutput(pyodide: PyodideInterface): void {
   for (const tty of ["/dev/tty", "/dev/tty1"]) pyodide.FS.unlink(tty);
 }
 
-function heapBytes(pyodide: PyodideInterface): number {
-  return (pyodide as unknown as { _module: { HEAP8: Int8Array } })._module.HEAP8.byteLength;
+function heap(pyodide: PyodideInterface): Uint8Array {
+  return (pyodide as unknown as { _module: { HEAPU8: Uint8Array } })._module.HEAPU8;
 }
 
 /** Python `bytes` as JavaScript sees them: a proxy to copy out of the wasm heap and release. */
@@ -128,24 +340,39 @@ function textOf(bytes: PythonBytes): string {
 interface PhaseBoardCalls {
   enter(phase: number): void;
   interruptedPhase(): number;
+  stopRequested(): boolean;
 }
 
 const ready = start();
 
 ready.then(
   (pyodide) => {
-    const runJob = pyodide.runPython("semtrace_reset.run_job") as (job: Uint8Array, emit: (message: PythonBytes) => void, board: PhaseBoardCalls) => PythonBytes;
+    const runJob = pyodide.runPython("semtrace_reset.run_job") as (job: Uint8Array) => PythonBytes;
     const board = new SharedPhaseBoard(init.board);
-    const boardCalls: PhaseBoardCalls = { enter: (phase) => board.enter(phase), interruptedPhase: () => board.interruptedPhase() };
-    port.postMessage({ type: "ready", python: pyodide.runPython("import sys; sys.version.split()[0]") as string });
+    const boardCalls: PhaseBoardCalls = {
+      enter: (phase) => board.enter(phase),
+      interruptedPhase: () => board.interruptedPhase(),
+      stopRequested: () => board.stopRequested(),
+    };
+    const emit = (emitted: PythonBytes) => port.postMessage({ type: "message", text: textOf(emitted) });
+    (pyodide.runPython("semtrace_reset.bind") as (emit: (message: PythonBytes) => void, board: PhaseBoardCalls) => void)(emit, boardCalls);
+    const python = pyodide.runPython("import sys; sys.version.split()[0]") as string;
+    const image = new CleanImage(pyodide);
+    const heapLimit = init.memoryMb * 1024 * 1024 * 0.5;
+    port.postMessage({ type: "ready", python });
     port.on("message", (message: JobMessage) => {
+      let body: string;
       try {
-        const body = textOf(runJob(message.job, (emitted) => port.postMessage({ type: "message", text: textOf(emitted) }), boardCalls));
-        port.postMessage({ type: "end", end: { kind: "done", body: JSON.parse(body) as unknown }, heapBytes: heapBytes(pyodide) });
+        body = textOf(runJob(message.job));
       } catch (error) {
         // Only an interpreter failure gets here (os._exit, a wasm trap): the worker is spent.
-        port.postMessage({ type: "end", end: { kind: "exit", detail: String(error).slice(0, 500) }, broken: true });
+        port.postMessage({ type: "exit", detail: String(error).slice(0, 500) });
+        return;
       }
+      const spent = !image.restorable || heap(pyodide).byteLength > heapLimit;
+      if (!spent) image.restore();
+      // The body is the sandbox's word, read (and checked) by the host thread.
+      port.postMessage({ type: "end", body, broken: spent });
     });
   },
   (error: unknown) => port.postMessage({ type: "failed", error: String(error) }),

@@ -1,7 +1,8 @@
 """semtrace tracer: the one Python module both runtimes load.
 
 It runs an untrusted program on one call (or on standard input) under sys.settrace and
-returns the canonical trace as a dict, or runs it untraced against tests. It never calls
+returns the canonical trace as a dict, or runs the parts of tests that belong to the program
+untraced and reports what they returned, for a judge outside the sandbox. It never calls
 user code to describe a value (no user __repr__/__eq__/__len__), so describing a value
 cannot change what the program computes, hang, or raise. Wall-clock limits are enforced
 from outside: this module posts which phase it is in on a PhaseBoard, which a watchdog in
@@ -12,7 +13,6 @@ import base64
 import builtins
 import dis
 import io
-import marshal
 import math
 import operator
 import re
@@ -20,6 +20,8 @@ import signal
 import sys
 import time
 import types
+
+import semtrace_protocol
 
 PROGRAM_FILE = "<program>"
 CALL_FILE = "<call>"
@@ -787,10 +789,11 @@ def _compile_program(program):
     return compile(program, PROGRAM_FILE, "exec", dont_inherit=True)
 
 
-def _outcome_of_exception(error, session):
+def _outcome_of_exception(error, session, board):
     if isinstance(error, OutputLimitExceeded) or session.stdout.truncated or session.stderr.truncated:
         return {"kind": "output-limit", "detail": f"output exceeded {session.limits['maxOutputBytes']} bytes"}
-    if isinstance(error, KeyboardInterrupt):
+    # Only the watchdog's interrupt is a timeout: a program that raises KeyboardInterrupt raised it.
+    if isinstance(error, KeyboardInterrupt) and board.interrupted_phase() == board.current_phase():
         return {"kind": "timeout", "detail": f"interrupted after {session.limits['timeoutMs']} ms"}
     if isinstance(error, MemoryError):
         return {"kind": "memory-limit", "error": _error_of(error), "detail": f"memory cap {session.limits['memoryMb']} MB"}
@@ -803,25 +806,19 @@ def _outcome_of_exception(error, session):
 _UNRECOVERABLE = frozenset(("timeout", "memory-limit", "crashed"))
 
 
-def trace_batch(programs, items, limits, emit, reset, board):
-    """Traces each item, a program (an index into `programs`) on one input, and emits one result
-    per item. Between runs, `reset(reach)` puts the interpreter back to its clean state and says
-    whether it can go on; when it cannot, the batch stops early and the host runs the remaining
-    items in a fresh sandbox. Between runs of one program, its module_reach narrows what the
-    reset checks; before another program, everything is checked."""
-    compiled = {}
-    for index, item in enumerate(items):
-        number = item["program"]
-        if index > 0:
-            same = number == items[index - 1]["program"]
-            if last_kind in _UNRECOVERABLE or not reset(compiled[number][2] if same else None):
-                break
-        if number not in compiled:
-            code, failure = _compiled(lambda: _compile_program(programs[number]))
-            compiled[number] = (code, failure, module_reach(code) if code is not None else frozenset())
-        code, failure, _ = compiled[number]
+def trace_runs(program, inputs, limits, emit, reset, board):
+    """Traces one program on each input and emits one result per input. Between runs,
+    `reset(reach)` puts the interpreter back to its clean state, checking the namespaces the
+    program can reach (module_reach), and says whether it can go on; when it cannot, the job
+    stops early and the host runs the remaining inputs in a fresh sandbox. Other programs never
+    run in this interpreter."""
+    code, failure = _compiled(lambda: _compile_program(program))
+    reach = module_reach(code) if code is not None else frozenset()
+    for index, input_spec in enumerate(inputs):
+        if index > 0 and (last_kind in _UNRECOVERABLE or not reset(reach)):
+            break
         board.enter(index)
-        body = trace_program(code, failure, item["input"], limits)
+        body = trace_program(code, failure, input_spec, limits, board)
         emit({"t": "result", "i": index, "result": body})
         last_kind = body["outcome"]["kind"]
     return {}
@@ -864,7 +861,7 @@ def _compiled(compile_source):
         return None, {"kind": "syntax-error", "error": {"type": type(error).__name__, "message": str(error)}}
 
 
-def trace_program(code, failure, input_spec, limits):
+def trace_program(code, failure, input_spec, limits, board):
     """Runs compiled program `code` on a call or stdin under the tracer; returns the trace body.
     `failure` is the program's syntax-error outcome, if it did not compile."""
     session = Session(limits, input_spec.get("stdin", ""))
@@ -888,7 +885,7 @@ def trace_program(code, failure, input_spec, limits):
             if session.stdout.truncated or session.stderr.truncated:
                 outcome = {"kind": "output-limit", "value": outcome["value"]}
         except BaseException as error:  # the program's failure is data
-            outcome = _outcome_of_exception(error, session)
+            outcome = _outcome_of_exception(error, session, board)
     if session.tracer.stopped and outcome["kind"] in ("returned", "raised"):
         outcome = {**outcome, "kind": "step-limit", "detail": f"recording stopped at {limits['maxSteps']} steps"}
     return _body(session, outcome)
@@ -908,141 +905,134 @@ def _body(session, outcome):
     return body
 
 
-# --------------------------------------------------------------------------- checking
+# --------------------------------------------------------------------------- executing tests
+#
+# The harness never judges. For each test it runs the program's part (a call, several calls,
+# standard input, or an assertion that could not be taken apart) and reports what happened:
+# the values returned, as restricted data a judge outside this process compares, or the
+# exception raised. Expected outputs never come here.
 
 
 _LITERAL_NAMES = {"inf": math.inf, "nan": math.nan, "infj": complex(0, math.inf), "nanj": complex(0, math.nan)}
 
 
-def _eval_literal(text):
+def _eval_literal(text, namespace=None):
     """Test data is evaluated without Python's int-digit limit, which guards only str()."""
     limit = sys.get_int_max_str_digits()
     sys.set_int_max_str_digits(0)
     try:
-        return eval(text, {"__builtins__": builtins, **_LITERAL_NAMES})
+        return eval(text, namespace if namespace is not None else {"__builtins__": builtins, **_LITERAL_NAMES})
     finally:
         sys.set_int_max_str_digits(limit)
 
 
-def _parse_args(text):
+def _parse_args(text, namespace=None):
     stripped = text.strip()
-    return _eval_literal(f"({stripped},)") if stripped else ()
+    return _eval_literal(f"({stripped},)", namespace) if stripped else ()
 
 
-def _parse_expected(text):
-    return _eval_literal(text)
+# Bound when this module loads, before any program runs: a program may rebind builtins or
+# patch `collections`, not what these names mean here.
+_type, _map, _min, _max, _len, _set_of = type, map, min, max, len, set
+_dict_items = dict.items
+_SAFE_INT = (1 << 53) - 1  # JavaScript's Number.MAX_SAFE_INTEGER: the host reads these as numbers
+_WIRE_DEPTH = 100
+_WIRE_NODES = 20_000_000
+_PLAIN_ATOMS = frozenset((str, bool, type(None)))
+_INT_AND_ATOMS = _PLAIN_ATOMS | {int}
+_DICT_CLASSES = {}
 
 
-def _is_float_like(value):
-    if isinstance(value, float):
-        return True
-    if isinstance(value, (list, tuple)):
-        return len(value) > 0 and all(isinstance(item, float) for item in value)
-    return False
+def _bind_dict_classes():
+    import collections
+
+    _DICT_CLASSES.update({collections.Counter: "Counter", collections.OrderedDict: "OrderedDict", collections.defaultdict: "defaultdict"})
 
 
-def _flatten_numbers(value):
-    if isinstance(value, (list, tuple)):
-        out = []
-        for item in value:
-            out.extend(_flatten_numbers(item))
-        return out
-    return [value]
+_bind_dict_classes()
 
 
-def _allclose(actual, expected, atol, rtol=1e-07):
-    """numpy.allclose as EvalPlus applies it: same type, same length, elementwise tolerance."""
-    if type(actual) is not type(expected):
-        return False
-    if isinstance(expected, (list, tuple)) and len(actual) != len(expected):
-        return False
-    left, right = _flatten_numbers(actual), _flatten_numbers(expected)
-    if len(left) != len(right):
-        return False
-    for a, b in zip(left, right):
-        if isinstance(a, bool) or isinstance(b, bool) or not isinstance(a, (int, float)) or not isinstance(b, (int, float)):
-            if a != b:
-                return False
-            continue
-        if math.isnan(a) or math.isnan(b):
-            if not (math.isnan(a) and math.isnan(b)):
-                return False
-            continue
-        if abs(a - b) > atol + rtol * abs(b):
-            return False
-    return True
+class _Unwired(Exception):
+    """A value too deep or too large to send as data."""
 
 
-def outputs_match(actual, expected, atol):
-    """EvalPlus's oracle: exact equality, else float tolerance (atol 1e-6 for float outputs)."""
-    try:
-        exact = actual == expected
-        exact = bool(exact)
-    except Exception:
-        exact = False
-    if exact:
-        return True
-    if atol == 0 and _is_float_like(expected):
-        atol = 1e-6
-    if atol == 0:
-        return False
-    try:
-        return _allclose(actual, expected, atol)
-    except Exception:
-        return False
-
-
-def _is_plain_data(value, depth=0):
-    """Builtin data all the way down: its builtin repr runs no user code and evaluates back."""
-    cls = type(value)
-    if cls in (int, float, complex, bool, type(None), str, bytes):
-        return True
-    if depth > 64:
-        return False
-    if cls in (list, tuple, set, frozenset):
-        return all(_is_plain_data(item, depth + 1) for item in value)
-    if cls is dict:
-        return all(_is_plain_data(key, depth + 1) and _is_plain_data(item, depth + 1) for key, item in value.items())
-    return False
-
-
-_DICT_SUBCLASSES = ("Counter", "OrderedDict", "defaultdict")
-
-
-def _as_plain(value):
-    """A collections dict subclass (Counter, OrderedDict, defaultdict) as the plain dict it
-    equals under `==`, which is how EvalPlus compares it."""
-    cls = type(value)
-    if isinstance(value, dict) and cls.__module__ == "collections" and cls.__name__ in _DICT_SUBCLASSES:
-        return dict(value)
+def _float_wire(value):
+    if value != value:
+        return "nan"
+    if value in (math.inf, -math.inf):
+        return "inf" if value > 0 else "-inf"
     return value
 
 
-def _exact_repr(value):
-    """A reference result as an oracle: its display repr, plus `marshal` (base64) for plain
-    data, which loads fast and lean at any size where evaluating a huge literal does not.
-    Marshal only ever travels between sandboxes of the same runtime."""
-    described = describe(value, DISPLAY_CHARS)
-    plain = _as_plain(value)
-    if _is_plain_data(plain):
-        described["marshal"] = base64.b64encode(marshal.dumps(plain)).decode("ascii")
-        described["exact"] = True
-        return described
+def _wire_items(items, depth, budget):
+    budget[0] -= _len(items)
+    if budget[0] < 0:
+        raise _Unwired("too large")
+    kinds = _set_of(_map(_type, items))
+    if kinds <= _PLAIN_ATOMS:
+        return list(items)
+    if kinds <= _INT_AND_ATOMS:
+        numbers = [item for item in items if _type(item) is int] if kinds != {int} else items
+        if not numbers or (-_SAFE_INT <= _min(numbers) and _max(numbers) <= _SAFE_INT):
+            return list(items)
+    return [_wire(item, depth + 1, budget) for item in items]
+
+
+def _wire(value, depth, budget):
+    cls = _type(value)
+    if cls is str or cls is bool or value is None:
+        return value
+    if cls is int:
+        return value if -_SAFE_INT <= value <= _SAFE_INT else {"int": int.__repr__(value)}
+    if cls is float:
+        return {"float": _float_wire(value)}
+    if depth >= _WIRE_DEPTH:
+        raise _Unwired("too deeply nested")
+    if cls is list:
+        return _wire_items(value, depth, budget)
+    if cls is tuple:
+        return {"tuple": _wire_items(value, depth, budget)}
+    if cls is dict or cls in _DICT_CLASSES:
+        budget[0] -= _len(value)
+        if budget[0] < 0:
+            raise _Unwired("too large")
+        out = {"dict": [[_wire(key, depth + 1, budget), _wire(item, depth + 1, budget)] for key, item in _dict_items(value)]}
+        if cls is not dict:
+            out["class"] = _DICT_CLASSES[cls]
+        return out
+    if cls is set or cls is frozenset:
+        return {cls.__name__: _wire_items(list(value), depth, budget)}
+    if cls is bytes:
+        return {"bytes": base64.b64encode(value).decode("ascii")}
+    if cls is complex:
+        return {"complex": [_float_wire(value.real), _float_wire(value.imag)]}
+    return _opaque(value, None)
+
+
+def _opaque(value, reason):
+    described = describe(value, DISPLAY_CHARS)["repr"]
+    return {"opaque": type_name(value), "repr": described if reason is None else f"{described} ({reason})"}
+
+
+def wire_value(value):
+    """A value as restricted data for the judge outside this process: exact builtin types, all
+    the way down, and the collections dicts that compare as dicts. Anything else, subclasses of
+    builtins included, is opaque: its type name and a safe display repr, which equal nothing.
+    Runs no code of the program (no __eq__, __iter__ or __repr__ of its classes)."""
+    limit = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
     try:
-        exact = not described.get("truncated") and outputs_match(_parse_expected(described["repr"]), value, 0)
-    except BaseException:
-        exact = False
-    described["exact"] = bool(exact)
-    return described
+        return _wire(value, 0, [_WIRE_NODES])
+    except (_Unwired, RecursionError, MemoryError) as error:
+        return _opaque(value, str(error) or type(error).__name__)
+    finally:
+        sys.set_int_max_str_digits(limit)
 
 
-def _normalize_stdout(text):
-    return "\n".join(line.rstrip() for line in text.strip().splitlines())
-
-
-def check_program(program, entry_point, tests, stop_on_first, limits, emit, board):
-    """Runs tests untraced; emits one result per test as it completes."""
-    board.enter(-1)
+def execute_program(program, entry_point, tests, limits, emit, board):
+    """Runs each test's part of the program and emits one observation per test, in order, until
+    the tests run out or the watchdog asks it to stop."""
+    board.enter(semtrace_protocol.LOAD)
     session = Session(limits)
     session.script_mode = False
     session.tracer = Tracer(0, limits["maxValueChars"])
@@ -1050,67 +1040,126 @@ def check_program(program, entry_point, tests, stop_on_first, limits, emit, boar
         code = _compile_program(program)
     except (SyntaxError, ValueError, OverflowError, MemoryError) as error:
         return {"loadError": _error_of(error)}
-    needs_module = any(test["kind"] != "stdin" for test in tests)
     namespace = session.new_globals()
-    if needs_module:
+    if any(test["kind"] != "stdin" for test in tests):
         with session:
             try:
                 exec(code, namespace)
             except BaseException as error:
-                return {"loadError": _error_of(error)}
+                return {"loadError": _error_of(error), **_interruption(error, board)}
     for index, test in enumerate(tests):
-        result = _run_test(code, namespace, entry_point, test, limits, index, board)
-        emit({"t": "result", "i": index, "result": result})
-        if stop_on_first and result["status"] != "pass":
+        if board.stop_requested():
             break
+        emit({"t": "result", "i": index, "result": _run_test(code, namespace, entry_point, test, limits, index, board)})
+    board.enter(semtrace_protocol.prepare_phase(len(tests)))
     return {}
+
+
+def _interruption(error, board):
+    """Marks a KeyboardInterrupt that the watchdog sent, as opposed to one the program raised."""
+    return {"interrupted": True} if isinstance(error, KeyboardInterrupt) and board.interrupted_phase() == board.current_phase() else {}
 
 
 def _run_test(code, namespace, entry_point, test, limits, index, board):
     """Only the program's own work is timed against the test's limit: parsing test data and
-    comparing results run in a preparation phase with the host's generous limit."""
+    describing results run in the phases around the call, with budgets of their own."""
     session = Session(limits, test.get("stdin", ""))
     session.script_mode = test["kind"] == "stdin"
-    result = {"id": test["id"], "durationMs": 0.0}
-    timer = _CallTimer(index, board, result)
+    observation = {"durationMs": 0.0}
+    timer = _CallTimer(index, board, observation)
     if index == 0:  # later tests are prepared in the phase the previous call's end started
         timer.prepare()
     with session:
-        try:
-            if test["kind"] == "io":
-                _run_io(namespace, entry_point, test, result, limits, timer)
-            elif test["kind"] == "assert":
-                compiled = compile(test["code"], "<test>", "exec", dont_inherit=True)
-                timer.call(lambda: exec(compiled, namespace))
-                result["status"] = "pass"
-            else:
-                _run_stdin(code, session, test, result, timer)
-        except AssertionError as error:
-            result["status"] = "fail"
-            result["error"] = _error_of(error)
-        except KeyboardInterrupt:
-            result["status"] = "timeout"
-        except BaseException as error:
-            if isinstance(error, SystemExit) and session.script_mode and error.code in (None, 0):
-                _compare_stdout(session, test, result)
-            else:
-                result["status"] = "error"
-                result["error"] = _error_of(error)
-    if session.stdout.truncated:
-        result["status"] = "error"
-        result["error"] = {"type": "OutputLimitExceeded", "message": f"output exceeded {limits['maxOutputBytes']} bytes"}
-    return result
+        outcomes = _TEST_KINDS[test["kind"]](code, namespace, entry_point, test, timer, session)
+    observation["outcomes"] = [_observed(outcome, limits, board) for outcome in outcomes]
+    observation["stdoutTruncated"] = session.stdout.truncated
+    if session.script_mode:
+        observation["stdout"] = session.stdout.text()[:RESULT_CHARS]
+    return observation
+
+
+def _returned(value):
+    return ("returned", value)
+
+
+def _attempt(run):
+    """('returned', value) or ('raised', error), whatever the program raises."""
+    try:
+        return _returned(run())
+    except BaseException as error:  # the program's failure is data
+        return ("raised", error)
+
+
+def _call_test(code, namespace, entry_point, test, timer, session):
+    prepared = _attempt(lambda: (_entry_function(namespace, entry_point), _parse_args(test["args"])))
+    if prepared[0] == "raised":
+        return [prepared]
+    function, args = prepared[1]
+    return [timer.call(lambda: _attempt(lambda: function(*args)))]
+
+
+def _calls_test(code, namespace, entry_point, test, timer, session):
+    """An assertion test taken apart into calls: its imports run first, then each call, in the
+    program's namespace as the assertion would have; the first call that raises ends it."""
+
+    def run_calls():
+        outcomes = []
+        setup = _attempt(lambda: exec(compile(test.get("setup", ""), "<test>", "exec", dont_inherit=True), namespace))
+        if setup[0] == "raised":
+            return [setup]
+        function = _attempt(lambda: _entry_function(namespace, entry_point))
+        if function[0] == "raised":
+            return [function]
+        for args in test["calls"]:
+            outcome = _attempt(lambda: function[1](*_parse_args(args, namespace)))
+            outcomes.append(outcome)
+            if outcome[0] == "raised":
+                break
+        return outcomes
+
+    return timer.call(run_calls)
+
+
+def _assert_test(code, namespace, entry_point, test, timer, session):
+    compiled = _attempt(lambda: compile(test["code"], "<test>", "exec", dont_inherit=True))
+    if compiled[0] == "raised":
+        return [compiled]
+    return [timer.call(lambda: _attempt(lambda: exec(compiled[1], namespace)))]
+
+
+def _stdin_test(code, namespace, entry_point, test, timer, session):
+    outcome = timer.call(lambda: _attempt(lambda: exec(code, session.new_globals())))
+    if outcome[0] == "raised" and isinstance(outcome[1], SystemExit) and outcome[1].code in (None, 0):
+        return [_returned(None)]  # exiting with status 0 is how a script may end; its output decides
+    return [outcome]
+
+
+_TEST_KINDS = {"call": _call_test, "calls": _calls_test, "assert": _assert_test, "stdin": _stdin_test}
+
+
+def _entry_function(namespace, entry_point):
+    function = namespace.get(entry_point)
+    if function is None:
+        raise NameError(f"name '{entry_point}' is not defined")
+    return function
+
+
+def _observed(outcome, limits, board):
+    kind, payload = outcome
+    if kind == "returned":
+        return {"outcome": "returned", "value": wire_value(payload), "display": describe(payload, limits["maxValueChars"])}
+    return {"outcome": "raised", "error": _error_of(payload), **_interruption(payload, board)}
 
 
 class _CallTimer:
     """Moves the board between test i's call (phase i, timed against its limit) and the phase
-    after it, -(i + 3), which judges test i and prepares test i + 1."""
+    after it, which reports test i and prepares test i + 1."""
 
-    def __init__(self, index, board, result):
-        self.index, self.board, self.result = index, board, result
+    def __init__(self, index, board, observation):
+        self.index, self.board, self.observation = index, board, observation
 
     def prepare(self):
-        self.board.enter(-(self.index + 2))
+        self.board.enter(semtrace_protocol.prepare_phase(self.index))
 
     def call(self, run):
         self.board.enter(self.index)
@@ -1118,72 +1167,16 @@ class _CallTimer:
         try:
             return run()
         finally:
-            self.result["durationMs"] = round((time.perf_counter() - started) * 1000, 3)
-            self.board.enter(-(self.index + 3))
-
-
-def _run_io(namespace, entry_point, test, result, limits, timer):
-    function = namespace.get(entry_point)
-    if function is None:
-        raise NameError(f"name '{entry_point}' is not defined")
-    args = _parse_args(test["args"])
-    if "expectedMarshal" in test:
-        expected = marshal.loads(base64.b64decode(test["expectedMarshal"]))
-    elif "expected" in test:
-        expected = _parse_expected(test["expected"])
-    actual = timer.call(lambda: function(*args))
-    if "expected" not in test and "expectedMarshal" not in test:
-        result["actual"] = _exact_repr(actual)
-        result["status"] = "pass"
-        return
-    result["actual"] = describe(actual, limits["maxValueChars"])
-    result["status"] = "pass" if _judge(test, args, actual, expected) else "fail"
-
-
-def _judge(test, args, actual, expected):
-    oracle = test.get("oracle")
-    if oracle == "polynomial-root":
-        return _is_polynomial_root(args[0], actual, test.get("atol", 0) or 1e-6)
-    try:
-        if oracle == "set-equal":
-            return set(actual) == set(expected)
-        if oracle == "not-none":
-            return (actual if isinstance(actual, bool) else actual is not None) == expected
-    except Exception:
-        return False
-    return outputs_match(actual, expected, test.get("atol", 0) or 0)
-
-
-def _is_polynomial_root(coefficients, x, atol):
-    """EvalPlus's oracle for HumanEval/32 (find_zero): any root is right, not only the reference's."""
-    try:
-        return abs(sum(coefficient * math.pow(x, power) for power, coefficient in enumerate(coefficients))) <= atol
-    except Exception:
-        return False
-
-
-def _run_stdin(code, session, test, result, timer):
-    namespace = session.new_globals()
-    timer.call(lambda: exec(code, namespace))
-    _compare_stdout(session, test, result)
-
-
-def _compare_stdout(session, test, result):
-    produced = session.stdout.text()
-    result["stdout"] = produced[:RESULT_CHARS]
-    if "expectedStdout" not in test:
-        result["status"] = "pass"
-        return
-    matched = _normalize_stdout(produced) == _normalize_stdout(test["expectedStdout"])
-    result["status"] = "pass" if matched else "fail"
+            self.observation["durationMs"] = round((time.perf_counter() - started) * 1000, 3)
+            self.board.enter(semtrace_protocol.prepare_phase(self.index + 1))
 
 
 class PhaseBoard:
-    """Where the harness posts the phase it is in, each phase once: -1 loads the program, i >= 0
-    runs test or traced input i, -(i + 2) prepares test i (and judges test i - 1). A watchdog outside the harness samples
-    it to enforce each phase's deadline and interrupts a phase by naming it, so an interrupt
-    that arrives after its phase ended cannot hit the next one. This base posts nowhere and
-    lets every interrupt through; each runtime's board shares memory with its watchdog."""
+    """Where the harness posts the phase it is in, each phase once (semtrace_protocol.json).
+    A watchdog outside the harness samples it to enforce each phase's deadline, interrupts a
+    phase by naming it, so an interrupt that arrives after its phase ended cannot hit the next
+    one, and can ask the harness to stop before its next test. This base posts nowhere and lets
+    every interrupt through; each runtime's board shares memory with its watchdog."""
 
     def enter(self, phase):
         pass
@@ -1195,21 +1188,25 @@ class PhaseBoard:
     def current_phase(self):
         return None
 
+    def stop_requested(self):
+        return False
+
 
 def _interrupt_handler(board):
-    # Preparing and judging (phases below -1) are not the program's time: their deadline
-    # kills the sandbox instead, so an interrupt never lands in the harness's own code.
+    # Preparing and reporting (phases below the load phase) are not the program's time: their
+    # deadline kills the sandbox instead, so an interrupt never lands in the harness's own code.
     def on_interrupt(signum, frame):
         current = board.current_phase()
-        if current is None or (current >= -1 and board.interrupted_phase() == current):
+        if current is None or (current >= semtrace_protocol.LOAD and board.interrupted_phase() == current):
             raise KeyboardInterrupt
 
     return on_interrupt
 
 
 def run_job(job, emit, reset, board=None):
-    """The entry point both runtimes call: a `trace` or `check` job as a dict. `reset(reach)`
-    restores the interpreter between the runs of a trace batch and says whether it can go on."""
+    """The entry point both runtimes call: a `trace` or `execute` job of one program, as a dict.
+    `reset(reach)` restores the interpreter between the runs of a trace job and says whether it
+    can go on."""
     board = board or PhaseBoard()
     payload = job["payload"]
     on_interrupt = _interrupt_handler(board)
@@ -1222,9 +1219,7 @@ def run_job(job, emit, reset, board=None):
     previous = signal.signal(signal.SIGINT, on_interrupt)
     try:
         if job["kind"] == "trace":
-            return trace_batch(payload["programs"], payload["items"], payload["limits"], emit, reset_keeping_handler, board)
-        return check_program(
-            payload["program"], payload["entryPoint"], payload["tests"], payload["stopOnFirstFailure"], payload["limits"], emit, board
-        )
+            return trace_runs(payload["program"], payload["inputs"], payload["limits"], emit, reset_keeping_handler, board)
+        return execute_program(payload["program"], payload["entryPoint"], payload["tests"], payload["limits"], emit, board)
     finally:
         signal.signal(signal.SIGINT, previous)

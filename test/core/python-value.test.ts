@@ -9,7 +9,7 @@ import {
   pythonStringRepr,
   renderArguments,
   renderPython,
-} from "../../src/datasets/python-value.js";
+} from "../../src/core/python-value.js";
 
 // Expected strings were printed by CPython 3 `repr`.
 const floatReprs: Array<[number, string]> = [

@@ -1,9 +1,16 @@
 /**
- * A small model of Python values, enough to carry benchmark inputs from JSON to Python source
- * text without losing what JSON cannot say (tuples, sets, complex numbers, big ints, -0.0).
- * `renderPython` prints a value as Python source that evaluates back to an equal value; for
- * everything but sets and signed-zero complex numbers this is exactly Python's `repr`.
+ * A model of Python's plain data: what benchmark inputs carry from JSON to Python source text
+ * without losing what JSON cannot say (tuples, sets, complex numbers, big ints, -0.0), and what
+ * a sandboxed program's results become on the host. `renderPython` prints a value as Python
+ * source that evaluates back to an equal value; for everything but sets and signed-zero complex
+ * numbers this is exactly Python's `repr`. `pythonEquals` is Python's `==` on these values.
+ *
+ * An `opaque` value is anything else a program returned (a user object, a subclass of a builtin,
+ * a generator): only its type name and a display repr are known, and it equals nothing.
  */
+
+/** The `collections` dict subclasses that keep their class: `==` treats them as dicts, with their own rules. */
+export type DictClass = "Counter" | "OrderedDict" | "defaultdict";
 
 export type PyValue =
   | { type: "none" }
@@ -12,10 +19,13 @@ export type PyValue =
   | { type: "float"; value: number }
   | { type: "complex"; real: number; imag: number }
   | { type: "str"; value: string }
+  | { type: "bytes"; value: Uint8Array }
   | { type: "list"; items: PyValue[] }
   | { type: "tuple"; items: PyValue[] }
   | { type: "set"; items: PyValue[] }
-  | { type: "dict"; entries: Array<[PyValue, PyValue]> };
+  | { type: "frozenset"; items: PyValue[] }
+  | { type: "dict"; entries: Array<[PyValue, PyValue]>; className?: DictClass }
+  | { type: "opaque"; typeName: string; repr: string };
 
 /** Python source text for a value (the `repr` wherever `repr` is valid source). */
 export function renderPython(value: PyValue): string {
@@ -32,6 +42,8 @@ export function renderPython(value: PyValue): string {
       return complexSource(value.real, value.imag);
     case "str":
       return pythonStringRepr(value.value);
+    case "bytes":
+      return pythonBytesRepr(value.value);
     case "list":
       return `[${value.items.map(renderPython).join(", ")}]`;
     case "tuple":
@@ -40,9 +52,29 @@ export function renderPython(value: PyValue): string {
         : `(${value.items.map(renderPython).join(", ")})`;
     case "set":
       return value.items.length === 0 ? "set()" : `{${value.items.map(renderPython).join(", ")}}`;
+    case "frozenset":
+      return value.items.length === 0 ? "frozenset()" : `frozenset({${value.items.map(renderPython).join(", ")}})`;
     case "dict":
       return `{${value.entries.map(([key, item]) => `${renderPython(key)}: ${renderPython(item)}`).join(", ")}}`;
+    case "opaque":
+      return value.repr;
   }
+}
+
+/** Python's `repr(bytes)`. */
+export function pythonBytesRepr(bytes: Uint8Array): string {
+  const quote = bytes.includes(0x27) && !bytes.includes(0x22) ? '"' : "'";
+  let body = "";
+  for (const byte of bytes) {
+    const character = String.fromCharCode(byte);
+    if (character === quote || character === "\\") body += "\\" + character;
+    else if (byte === 0x09) body += "\\t";
+    else if (byte === 0x0a) body += "\\n";
+    else if (byte === 0x0d) body += "\\r";
+    else if (byte < 0x20 || byte >= 0x7f) body += "\\x" + hex(byte, 2);
+    else body += character;
+  }
+  return `b${quote}${body}${quote}`;
 }
 
 /** Positional arguments as the text inside `f(...)`. */
@@ -133,26 +165,32 @@ function hex(code: number, width: number): string {
   return code.toString(16).padStart(width, "0");
 }
 
-/** Python's `==` on the values this model holds; `1 == 1.0 == True` as in Python. */
+/**
+ * Python's `==` on the values this model holds: `1 == 1.0 == True`, a list never equals a tuple,
+ * a set equals a frozenset with the same members, NaN equals nothing (the two sides are always
+ * different objects), and an opaque value equals nothing. Sets and dicts compare through
+ * canonical keys, so large ones cost linear time.
+ */
 export function pythonEquals(left: PyValue, right: PyValue): boolean {
   const leftNumber = numericValue(left);
   const rightNumber = numericValue(right);
   if (leftNumber !== undefined || rightNumber !== undefined) {
     return leftNumber !== undefined && rightNumber !== undefined && numbersEqual(leftNumber, rightNumber);
   }
+  if (isSetLike(left) && isSetLike(right)) return setsEqual(left.items, right.items);
   if (left.type !== right.type) return false;
   switch (left.type) {
     case "none":
       return true;
     case "str":
       return left.value === (right as { value: string }).value;
+    case "bytes":
+      return bytesEqual(left.value, (right as { value: Uint8Array }).value);
     case "list":
     case "tuple":
       return sequencesEqual(left.items, (right as { items: PyValue[] }).items);
-    case "set":
-      return setsEqual(left.items, (right as { items: PyValue[] }).items);
     case "dict":
-      return dictsEqual(left.entries, (right as { entries: Array<[PyValue, PyValue]> }).entries);
+      return dictsEqual(left, right as Extract<PyValue, { type: "dict" }>);
     default:
       return false;
   }
@@ -180,20 +218,79 @@ function realEquals(left: bigint | number, right: bigint | number): boolean {
   return Number.isInteger(float) && BigInt(float) === integer;
 }
 
+function isSetLike(value: PyValue): value is Extract<PyValue, { type: "set" | "frozenset" }> {
+  return value.type === "set" || value.type === "frozenset";
+}
+
+function bytesEqual(left: Uint8Array, right: Uint8Array): boolean {
+  return left.length === right.length && left.every((byte, index) => byte === right[index]);
+}
+
 function sequencesEqual(left: readonly PyValue[], right: readonly PyValue[]): boolean {
   return left.length === right.length && left.every((item, index) => pythonEquals(item, right[index] as PyValue));
 }
 
 function setsEqual(left: readonly PyValue[], right: readonly PyValue[]): boolean {
-  return left.length === right.length && left.every((item) => right.some((other) => pythonEquals(item, other)));
+  if (left.length !== right.length) return false;
+  const members = new Set(left.map(hashKey));
+  return right.every((item) => members.has(hashKey(item)));
 }
 
-function dictsEqual(left: ReadonlyArray<[PyValue, PyValue]>, right: ReadonlyArray<[PyValue, PyValue]>): boolean {
-  if (left.length !== right.length) return false;
-  return left.every(([key, item]) => {
-    const match = right.find(([otherKey]) => pythonEquals(key, otherKey));
-    return match !== undefined && pythonEquals(item, match[1]);
+function dictsEqual(left: Extract<PyValue, { type: "dict" }>, right: Extract<PyValue, { type: "dict" }>): boolean {
+  // Counter compares missing and zero counts alike; OrderedDict against OrderedDict also compares order.
+  const counters = left.className === "Counter" && right.className === "Counter";
+  const entries = (dict: typeof left) => (counters ? dict.entries.filter(([, count]) => !isZero(count)) : dict.entries);
+  const [leftEntries, rightEntries] = [entries(left), entries(right)];
+  if (leftEntries.length !== rightEntries.length) return false;
+  if (left.className === "OrderedDict" && right.className === "OrderedDict") {
+    return leftEntries.every(([key, item], index) => pythonEquals(key, rightEntries[index]![0]) && pythonEquals(item, rightEntries[index]![1]));
+  }
+  const byKey = new Map(rightEntries.map(([key, item]) => [hashKey(key), item]));
+  return leftEntries.every(([key, item]) => {
+    const other = byKey.get(hashKey(key));
+    return other !== undefined && pythonEquals(item, other);
   });
+}
+
+function isZero(value: PyValue): boolean {
+  const number = numericValue(value);
+  return number !== undefined && number.imag === 0 && realEquals(number.real, 0n);
+}
+
+let uniqueKeys = 0;
+
+/**
+ * A key that two hashable values share exactly when Python finds them equal: numbers by their
+ * value whatever their type, containers by their members. NaN and opaque values get keys of
+ * their own, since they equal nothing.
+ */
+export function hashKey(value: PyValue): string {
+  switch (value.type) {
+    case "none":
+      return "N";
+    case "bool":
+    case "int":
+    case "float":
+    case "complex":
+      return numberKey(numericValue(value)!);
+    case "str":
+      return `s${value.value}`;
+    case "bytes":
+      return `b${Array.from(value.value, (byte) => hex(byte, 2)).join("")}`;
+    case "tuple":
+      return `(${value.items.map((item) => JSON.stringify(hashKey(item))).join(",")})`;
+    case "set":
+    case "frozenset":
+      return `{${value.items.map((item) => JSON.stringify(hashKey(item))).sort().join(",")}}`;
+    default:
+      return `#${uniqueKeys++}`;
+  }
+}
+
+function numberKey({ real, imag }: NumericValue): string {
+  if (Number.isNaN(imag) || (typeof real === "number" && Number.isNaN(real))) return `#${uniqueKeys++}`;
+  const realKey = typeof real === "bigint" || Number.isInteger(real) && Number.isFinite(real) ? `i${BigInt(real)}` : `f${real}`;
+  return imag === 0 ? realKey : `c${realKey}|${imag}`;
 }
 
 /** Whether Python could hash the value (a set element or dict key). */
