@@ -37,7 +37,8 @@ export const WireValueSchema: z.ZodType<WireValue> = z.lazy(() =>
     z.string(),
     z.number().int(),
     z.array(WireValueSchema),
-    z.strictObject({ int: z.string().regex(/^-?\d+$/) }),
+    // An int beyond JavaScript's safe integers, in hexadecimal digits.
+    z.strictObject({ int: z.string().regex(/^-?[0-9a-f]+$/) }),
     z.strictObject({ float: WireFloatSchema }),
     z.strictObject({ complex: z.tuple([WireFloatSchema, WireFloatSchema]) }),
     z.strictObject({ bytes: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/) }),

@@ -52,7 +52,7 @@ export function pyValueOf(wire: WireValue): PyValue {
   if (typeof wire === "string") return { type: "str", value: wire };
   if (typeof wire === "number") return { type: "int", value: BigInt(wire) };
   if (Array.isArray(wire)) return { type: "list", items: wire.map(pyValueOf) };
-  if ("int" in wire) return { type: "int", value: BigInt(wire.int) };
+  if ("int" in wire) return { type: "int", value: wire.int.startsWith("-") ? -BigInt(`0x${wire.int.slice(1)}`) : BigInt(`0x${wire.int}`) };
   if ("float" in wire) return { type: "float", value: floatOf(wire.float) };
   if ("complex" in wire) return { type: "complex", real: floatOf(wire.complex[0]), imag: floatOf(wire.complex[1]) };
   if ("bytes" in wire) return { type: "bytes", value: new Uint8Array(Buffer.from(wire.bytes, "base64")) };

@@ -34,9 +34,46 @@ export function isPolynomialRoot(coefficients: PyValue, root: PyValue, atol: num
   for (const [power, coefficient] of coefficients.items.entries()) {
     const c = coefficient.type === "float" ? coefficient.value : coefficient.type === "int" ? Number(coefficient.value) : undefined;
     if (c === undefined) return false;
-    sum += c * Math.pow(x, power);
+    sum += c * correctlyRoundedPower(x, power);
   }
   return Math.abs(sum) <= atol;
+}
+
+/**
+ * x ** power rounded once to the nearest double, as C's pow (which Python's math.pow calls)
+ * rounds it; JavaScript's Math.pow may differ in the last bit, which near the tolerance flips
+ * a verdict. Computed exactly on the double's integer mantissa, then rounded.
+ */
+export function correctlyRoundedPower(x: number, power: number): number {
+  if (power === 0) return 1;
+  if (!Number.isFinite(x) || x === 0 || !Number.isInteger(power) || power < 0) return Math.pow(x, power);
+  const { mantissa, exponent } = decompose(Math.abs(x));
+  const magnitude = scaledToDouble(mantissa ** BigInt(power), exponent * power);
+  return x < 0 && power % 2 === 1 ? -magnitude : magnitude;
+}
+
+/** |x| = mantissa · 2^exponent with an integer mantissa. */
+function decompose(x: number): { mantissa: bigint; exponent: number } {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const bits = view.getBigUint64(0);
+  const biased = Number((bits >> 52n) & 0x7ffn);
+  const fraction = bits & ((1n << 52n) - 1n);
+  return biased === 0 ? { mantissa: fraction, exponent: -1074 } : { mantissa: fraction | (1n << 52n), exponent: biased - 1075 };
+}
+
+/** value · 2^exponent as the nearest double (ties to even), for a positive integer value. */
+function scaledToDouble(value: bigint, exponent: number): number {
+  const length = value.toString(2).length;
+  // Keep 53 significant bits (fewer where the result is subnormal), rounding what is dropped.
+  const lowest = Math.max(length - 53, -1074 - exponent);
+  if (lowest <= 0) return Number(value) * 2 ** exponent;
+  const shift = BigInt(lowest);
+  let kept = value >> shift;
+  const dropped = value - (kept << shift);
+  const half = 1n << (shift - 1n);
+  if (dropped > half || (dropped === half && (kept & 1n) === 1n)) kept += 1n;
+  return Number(kept) * 2 ** (exponent + lowest);
 }
 
 const CONSTANT_ANSWER: Record<string, PyValue> = { are_equivalent: { type: "bool", value: true }, sum_div: { type: "int", value: 0n } };

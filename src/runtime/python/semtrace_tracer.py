@@ -983,7 +983,8 @@ def _wire(value, depth, budget):
     if cls is str or cls is bool or value is None:
         return value
     if cls is int:
-        return value if -_SAFE_INT <= value <= _SAFE_INT else {"int": int.__repr__(value)}
+        # Hexadecimal: conversion is linear in the digits, where decimal is quadratic.
+        return value if -_SAFE_INT <= value <= _SAFE_INT else {"int": int.__format__(value, "x")}
     if cls is float:
         return {"float": _float_wire(value)}
     if depth >= _WIRE_DEPTH:
@@ -1019,14 +1020,10 @@ def wire_value(value):
     the way down, and the collections dicts that compare as dicts. Anything else, subclasses of
     builtins included, is opaque: its type name and a safe display repr, which equal nothing.
     Runs no code of the program (no __eq__, __iter__ or __repr__ of its classes)."""
-    limit = sys.get_int_max_str_digits()
-    sys.set_int_max_str_digits(0)
     try:
         return _wire(value, 0, [_WIRE_NODES])
     except (_Unwired, RecursionError, MemoryError) as error:
         return _opaque(value, str(error) or type(error).__name__)
-    finally:
-        sys.set_int_max_str_digits(limit)
 
 
 def execute_program(program, entry_point, tests, limits, emit, board):
