@@ -35,7 +35,9 @@ export const WireValueSchema: z.ZodType<WireValue> = z.lazy(() =>
     z.null(),
     z.boolean(),
     z.string(),
-    z.number().int(),
+    // A bare number is an int when integral, else a float: integral floats, which JSON cannot
+    // tell from ints, come as {float}.
+    z.number(),
     z.array(WireValueSchema),
     // An int beyond JavaScript's safe integers, in hexadecimal digits.
     z.strictObject({ int: z.string().regex(/^-?[0-9a-f]+$/) }),

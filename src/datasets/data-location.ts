@@ -5,8 +5,8 @@
  * cache (`$XDG_CACHE_HOME/semtrace/data`, or `~/.cache/semtrace/data`).
  */
 import { existsSync } from "node:fs";
-import { homedir } from "node:os";
 import { join, resolve } from "node:path";
+import { semtraceCacheDir } from "../core/cache-dir.js";
 import { DataNotFoundError } from "../core/errors.js";
 
 export const dataEnvironmentVariable = "SEMTRACE_DATA";
@@ -34,9 +34,7 @@ const rootLabels: Record<DataRootKind, string> = {
 };
 
 export function defaultCacheDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
-  const xdg = env.XDG_CACHE_HOME;
-  const base = xdg !== undefined && xdg !== "" ? xdg : join(homedir(), ".cache");
-  return join(base, "semtrace", "data");
+  return join(semtraceCacheDir(env), "data");
 }
 
 export function resolveCacheDir(options: DataLocationOptions = {}): string {

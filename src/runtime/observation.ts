@@ -50,7 +50,7 @@ export function pyValueOf(wire: WireValue): PyValue {
   if (wire === null) return { type: "none" };
   if (typeof wire === "boolean") return { type: "bool", value: wire };
   if (typeof wire === "string") return { type: "str", value: wire };
-  if (typeof wire === "number") return { type: "int", value: BigInt(wire) };
+  if (typeof wire === "number") return Number.isInteger(wire) ? { type: "int", value: BigInt(wire) } : { type: "float", value: wire };
   if (Array.isArray(wire)) return { type: "list", items: wire.map(pyValueOf) };
   if ("int" in wire) return { type: "int", value: wire.int.startsWith("-") ? -BigInt(`0x${wire.int.slice(1)}`) : BigInt(`0x${wire.int}`) };
   if ("float" in wire) return { type: "float", value: floatOf(wire.float) };

@@ -343,7 +343,7 @@ export function runtimeConformance(name: string, create: (poolSize: number) => R
       it("sends values as restricted data: exact builtins only, anything else opaque", async () => {
         const values =
           "import collections\nclass Liar(int):\n    __eq__ = lambda self, other: True\n" +
-          "def value(kind):\n    return {'plain': (1, 2.5, 'x', b'\\x00', None, True, {1: [frozenset({2})]}, {3}, 1j, 7 ** 30, float('nan')),\n" +
+          "def value(kind):\n    return {'plain': (1, 2.5, 'x', b'\\x00', None, True, {1: [frozenset({2})]}, {3}, 1j, 7 ** 30, float('nan'), 2.0, 1e300, [0.5, -2.0, 3.25], -(7 ** 30)),\n" +
           "            'liar': Liar(3), 'counter': collections.Counter('aab'), 'generator': (i for i in range(3))}[kind]\n";
         const response = await runtime.execute({
           program: values,
@@ -357,9 +357,13 @@ export function runtimeConformance(name: string, create: (poolSize: number) => R
         const plain = valueOf(0);
         expect(plain?.type).toBe("tuple");
         const items = plain?.type === "tuple" ? plain.items : [];
-        expect(items.map((item) => item.type)).toEqual(["int", "float", "str", "bytes", "none", "bool", "dict", "set", "complex", "int", "float"]);
+        expect(items.map((item) => item.type)).toEqual(["int", "float", "str", "bytes", "none", "bool", "dict", "set", "complex", "int", "float", "float", "float", "list", "int"]);
         expect(items[9]).toEqual({ type: "int", value: 7n ** 30n });
         expect(Number.isNaN((items[10] as { value: number }).value)).toBe(true);
+        // Integral floats stay floats, however they travel; large ints keep every digit.
+        expect(items.slice(11, 13)).toEqual([{ type: "float", value: 2 }, { type: "float", value: 1e300 }]);
+        expect(items[13]).toEqual({ type: "list", items: [0.5, -2, 3.25].map((value) => ({ type: "float", value })) });
+        expect(items[14]).toEqual({ type: "int", value: -(7n ** 30n) });
         expect(valueOf(1)).toMatchObject({ type: "opaque", typeName: "__main__.Liar" });
         expect(valueOf(2)).toMatchObject({ type: "dict", className: "Counter" });
         expect(valueOf(3)).toMatchObject({ type: "opaque", typeName: "generator" });

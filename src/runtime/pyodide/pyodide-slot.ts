@@ -1,7 +1,10 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { version as pyodideVersion } from "pyodide";
 import { SandboxUnavailableError } from "../../core/errors.js";
+import { sha256, stableStringify } from "../../core/hash.js";
 import { readPythonSource, sharedPythonSources } from "../python-sources.js";
 import { SandboxMessageSchema } from "../../config/sandbox-protocol.js";
 import { payloadJson, type JobEnd, type PoolMessage, type SandboxJob, type SandboxSlot } from "../sandbox.js";
@@ -9,6 +12,8 @@ import { now, SharedPhaseBoard } from "./phase-board.js";
 
 export interface PyodideSlotOptions {
   memoryMb: number;
+  /** Folder for the interpreter's start-up snapshot; `null` starts every worker from scratch. */
+  snapshotDir: string | null;
 }
 
 /** From the worker thread; `text` and `body` are the harness's JSON, which the host checks. */
@@ -24,14 +29,20 @@ type WorkerReply =
  * this module runs from its TypeScript source (tests, tsx), since worker threads cannot
  * load TypeScript. The worker imports nothing from the project but Pyodide and the phase board.
  */
-function createWorker(workerData: unknown): Worker {
+function workerFile(): URL {
   const compiled = import.meta.url.endsWith(".ts")
     ? new URL("../../../dist/runtime/pyodide/worker.js", import.meta.url)
     : new URL("./worker.js", import.meta.url);
   if (!existsSync(compiled)) {
     throw new SandboxUnavailableError(`the Pyodide worker is not built (${fileURLToPath(compiled)}); run \`npm run build\``);
   }
-  return new Worker(compiled, { workerData, stdout: true, stderr: true });
+  return compiled;
+}
+
+/** Named by everything that shapes the interpreter's state at the snapshot: Pyodide, the worker, the harness. */
+function snapshotFile(directory: string, worker: URL, pythonFiles: Record<string, string>): string {
+  const key = sha256(stableStringify({ pyodide: pyodideVersion, worker: readFileSync(worker, "utf8"), pythonFiles })).slice(0, 16);
+  return join(directory, `pyodide-${pyodideVersion}-${key}.snapshot`);
 }
 
 const SIGINT = 2;
@@ -82,8 +93,8 @@ export class PyodideSlot implements SandboxSlot {
       // The job travels as UTF-8 JSON bytes, moved to the worker, that Python copies in one piece.
       // Handed over as a JS string, Pyodide would convert it to a Python str through a JS array
       // of one element per character, which aborts the host process past ~113 million characters
-      // (V8 "Fatal JavaScript invalid size error"); a check job carrying the expected outputs of
-      // HumanEval/130's large plus inputs has 120 million.
+      // (V8 "Fatal JavaScript invalid size error"); a job carrying HumanEval/130's large plus
+      // inputs has 120 million.
       const bytes = new TextEncoder().encode(`{"kind":${JSON.stringify(job.kind)},"payload":${payloadJson(job)}}`);
       this.worker.postMessage({ type: "job", job: bytes }, [bytes.buffer]);
     });
@@ -122,12 +133,17 @@ export class PyodideSlot implements SandboxSlot {
     const interrupt = new SharedArrayBuffer(4);
     this.interruptView = new Int32Array(interrupt);
     this.board = new SharedPhaseBoard();
-    const worker = createWorker({
-      pythonFiles: { ...sharedPythonSources(), "semtrace_reset.py": readPythonSource("./reset.py", import.meta.url) },
+    const file = workerFile();
+    const pythonFiles = { ...sharedPythonSources(), "semtrace_reset.py": readPythonSource("./reset.py", import.meta.url) };
+    const { snapshotDir } = this.options;
+    const workerData = {
+      pythonFiles,
       memoryMb: this.options.memoryMb,
       interrupt,
       board: this.board.buffer,
-    });
+      ...(snapshotDir === null ? {} : { snapshotFile: snapshotFile(snapshotDir, file, pythonFiles) }),
+    };
+    const worker = new Worker(file, { workerData, stdout: true, stderr: true });
     this.worker = worker;
     return new Promise((resolve, reject) => {
       worker.on("message", (reply: WorkerReply) => {
@@ -135,19 +151,29 @@ export class PyodideSlot implements SandboxSlot {
           this.python = reply.python;
           resolve();
         } else if (reply.type === "failed") {
+          this.abandon(worker);
           reject(new SandboxUnavailableError(`Pyodide failed to start: ${reply.error}`));
         } else {
           this.onReply(reply);
         }
       });
       worker.on("error", (error) => {
-        if (!this.python) reject(new SandboxUnavailableError(`Pyodide worker failed to start: ${error.message}`, { cause: error }));
-        else this.endCurrent({ kind: "exit", detail: `worker error: ${error.message}` }, true);
+        if (!this.python) {
+          this.abandon(worker);
+          reject(new SandboxUnavailableError(`Pyodide worker failed to start: ${error.message}`, { cause: error }));
+        } else this.endCurrent({ kind: "exit", detail: `worker error: ${error.message}` }, true);
       });
       worker.on("exit", (code) => {
         if (!this.killing) this.endCurrent({ kind: "exit", detail: `worker exited with code ${code}` }, true);
       });
     });
+  }
+
+  /** A worker that failed to start is ended, and not replaced: a replacement would fail the same way, over and over. */
+  private abandon(worker: Worker): void {
+    this.closed = true;
+    this.killing = true;
+    void worker.terminate();
   }
 
   private onReply(reply: Exclude<WorkerReply, { type: "ready" } | { type: "failed" }>): void {

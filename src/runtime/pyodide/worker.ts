@@ -11,9 +11,11 @@
  * reference solution's outputs, say) is there for the next. A job that leaves the interpreter
  * unusable (os._exit, a wasm trap) or grows its heap past half the cap retires the worker.
  */
+import { createHash } from "node:crypto";
 import Module, { createRequire } from "node:module";
-import { dirname } from "node:path";
-import { parentPort, workerData } from "node:worker_threads";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { parentPort, threadId, workerData } from "node:worker_threads";
 import { loadPyodide, type PyodideInterface } from "pyodide";
 import { SharedPhaseBoard } from "./phase-board.js";
 
@@ -24,6 +26,8 @@ interface InitData {
   interrupt: SharedArrayBuffer;
   /** The phase board's memory, shared with the host thread (see phase-board.ts). */
   board: SharedArrayBuffer;
+  /** Where the interpreter's start-up snapshot is kept; none is kept when absent. */
+  snapshotFile?: string;
 }
 
 interface JobMessage {
@@ -86,23 +90,90 @@ function denyHostModules(): void {
 }
 
 async function start(): Promise<PyodideInterface> {
-  const pyodide = await loadPyodide({
+  const pyodide = await bootInterpreter();
+  pyodide.setInterruptBuffer(new Int32Array(init.interrupt));
+  discardProcessOutput(pyodide);
+  pyodide.unregisterJsModule("js");
+  pyodide.unregisterJsModule("pyodide_js");
+  pyodide.runPython("semtrace_reset.setup()");
+  protectFiles(pyodide.FS as unknown as EmscriptenFs);
+  return pyodide;
+}
+
+/**
+ * The interpreter with the harness and the modules programs commonly use imported. Pyodide's own
+ * start-up (unpacking and initialising CPython) is most of a worker's start, so the state
+ * after setup is kept as a memory snapshot on disk and later workers start from it. Only
+ * trusted code has run when it is taken; the file's name carries the Pyodide version and a
+ * hash of the harness sources, so a changed harness or Pyodide never loads a stale one.
+ */
+async function bootInterpreter(): Promise<PyodideInterface> {
+  const options = {
     // Explicit, because Pyodide's own location guess fails inside worker threads.
     indexURL: dirname(createRequire(import.meta.url).resolve("pyodide/package.json")) + "/",
     jsglobals: Object.create(null) as object,
     env: { PYTHONHASHSEED: "0", HOME: "/home/pyodide" },
     stdout: () => undefined,
     stderr: () => undefined,
-  });
-  pyodide.setInterruptBuffer(new Int32Array(init.interrupt));
-  discardProcessOutput(pyodide);
+  };
+  const file = init.snapshotFile;
+  const saved = file !== undefined ? readSnapshot(file) : undefined;
+  if (saved) {
+    try {
+      const pyodide = await loadPyodide({ ...options, _loadSnapshot: saved });
+      writeHarness(pyodide);
+      return pyodide;
+    } catch {
+      // An unreadable snapshot is rebuilt below.
+    }
+  }
+  const pyodide = await loadPyodide({ ...options, _makeSnapshot: file !== undefined });
+  writeHarness(pyodide);
+  // Isolation (semtrace_reset.setup) comes after, on every start: Pyodide finishes its own
+  // start-up after loading a snapshot, which needs the modules isolation hides.
+  pyodide.runPython("import sys; sys.path.insert(0, '/semtrace'); import semtrace_reset, semtrace_state; semtrace_state.preload()");
+  if (file !== undefined) saveSnapshot(file, pyodide.makeMemorySnapshot());
+  return pyodide;
+}
+
+/**
+ * A snapshot file ends with the SHA-256 of what precedes it: Pyodide does not check what it
+ * loads, and a damaged snapshot (a disk that filled up, say) hangs its start instead of failing.
+ */
+const DIGEST_BYTES = 32;
+
+function readSnapshot(file: string): Uint8Array | undefined {
+  if (!existsSync(file)) return undefined;
+  const bytes = readFileSync(file);
+  const body = bytes.subarray(0, Math.max(0, bytes.length - DIGEST_BYTES));
+  return body.length > 0 && digest(body).equals(bytes.subarray(body.length)) ? body : undefined;
+}
+
+function digest(bytes: Uint8Array): Buffer {
+  return createHash("sha256").update(bytes).digest();
+}
+
+/** The harness's files, which live in JavaScript's file system, not in the snapshot. */
+function writeHarness(pyodide: PyodideInterface): void {
   pyodide.FS.mkdirTree("/semtrace");
   for (const [name, source] of Object.entries(init.pythonFiles)) pyodide.FS.writeFile(`/semtrace/${name}`, source);
-  pyodide.unregisterJsModule("js");
-  pyodide.unregisterJsModule("pyodide_js");
-  pyodide.runPython("import sys; sys.path.insert(0, '/semtrace'); import semtrace_reset; semtrace_reset.setup()");
-  protectFiles(pyodide.FS as unknown as EmscriptenFs);
-  return pyodide;
+}
+
+/**
+ * Written beside its final name and renamed, so that no worker ever reads half a snapshot;
+ * snapshots of other versions in the folder are stale and removed.
+ */
+function saveSnapshot(file: string, snapshot: Uint8Array): void {
+  try {
+    const folder = dirname(file);
+    mkdirSync(folder, { recursive: true });
+    const partial = `${file}.${process.pid}.${threadId}.partial`;
+    writeFileSync(partial, Buffer.concat([snapshot, digest(snapshot)]));
+    renameSync(partial, file);
+    for (const name of readdirSync(folder)) if (name.endsWith(".snapshot") && name !== basename(file)) rmSync(join(folder, name), { force: true });
+  } catch {
+    // A cache that cannot be written costs only start-up time.
+  }
 }
 
 /** The parts of Emscripten's FS this worker uses. */

@@ -33,12 +33,16 @@ _PRELOADED = (
 )
 
 
-def snapshot(writable_roots=()):
+def preload():
     for name in _PRELOADED:
         try:
             __import__(name)
         except ImportError:  # a runtime built without it
             pass
+
+
+def snapshot(writable_roots=()):
+    preload()
     _snapshot["table"] = _DictSnapshot("sys.modules", sys.modules)
     namespaces = ((name, getattr(module, "__dict__", None)) for name, module in sys.modules.items())
     _snapshot["dicts"] = [_DictSnapshot(name, namespace) for name, namespace in namespaces if type(namespace) is dict]

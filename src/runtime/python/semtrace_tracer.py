@@ -933,7 +933,8 @@ def _parse_args(text, namespace=None):
 
 # Bound when this module loads, before any program runs: a program may rebind builtins or
 # patch `collections`, not what these names mean here.
-_type, _map, _min, _max, _len, _set_of = type, map, min, max, len, set
+_type, _map, _min, _max, _len, _set_of, _all = type, map, min, max, len, set, all
+_isfinite, _is_integer = math.isfinite, float.is_integer
 _dict_items = dict.items
 _SAFE_INT = (1 << 53) - 1  # JavaScript's Number.MAX_SAFE_INTEGER: the host reads these as numbers
 _WIRE_DEPTH = 100
@@ -956,6 +957,11 @@ class _Unwired(Exception):
     """A value too deep or too large to send as data."""
 
 
+def _bare_float(value):
+    # JSON cannot tell an integral float from an int; any other finite float goes as a number.
+    return _isfinite(value) and not _is_integer(value)
+
+
 def _float_wire(value):
     if value != value:
         return "nan"
@@ -970,6 +976,8 @@ def _wire_items(items, depth, budget):
         raise _Unwired("too large")
     kinds = _set_of(_map(_type, items))
     if kinds <= _PLAIN_ATOMS:
+        return list(items)
+    if kinds == {float} and _all(_map(_bare_float, items)):
         return list(items)
     if kinds <= _INT_AND_ATOMS:
         numbers = [item for item in items if _type(item) is int] if kinds != {int} else items
@@ -986,7 +994,7 @@ def _wire(value, depth, budget):
         # Hexadecimal: conversion is linear in the digits, where decimal is quadratic.
         return value if -_SAFE_INT <= value <= _SAFE_INT else {"int": int.__format__(value, "x")}
     if cls is float:
-        return {"float": _float_wire(value)}
+        return value if _bare_float(value) else {"float": _float_wire(value)}
     if depth >= _WIRE_DEPTH:
         raise _Unwired("too deeply nested")
     if cls is list:
