@@ -38,9 +38,11 @@ export function limitsFrom(flags: RuntimeFlags): Partial<Limits> {
   return limits;
 }
 
-export function runtimeFrom(flags: RuntimeFlags): Runtime {
+/** `poolSize` for a command that knows it runs one job: a second sandbox would only compete with the first's start. */
+export function runtimeFrom(flags: RuntimeFlags, poolSize?: number): Runtime {
   return createRuntime(flags.runtime, {
     unsafeNoIsolation: flags.unsafeNoIsolation === true,
+    ...(poolSize === undefined ? {} : { poolSize }),
     ...(flags.memoryMb === undefined ? {} : { memoryMb: flags.memoryMb }),
   });
 }

@@ -41,7 +41,7 @@ export function registerTraceCommand(program: Command): void {
       if (flags.batch) return traceBatch(flags.batch, flags);
       if (!file) throw new ConfigError("give a PROGRAM.py, or --batch JOBS.jsonl");
       const input = await inputFrom(flags);
-      const runtime = runtimeFrom(flags);
+      const runtime = runtimeFrom(flags, 1);
       try {
         const trace = await runtime.trace({ program: await readFile(file, "utf8"), input, limits: limitsFrom(flags) });
         if (flags.json) writeJson(trace);

@@ -9,8 +9,10 @@ import { z } from "zod";
  */
 export function inPlaceValidator<Schema extends z.ZodType>(schema: Schema, what: string): (value: unknown) => z.output<Schema> {
   const ajv = new Ajv2020({ allErrors: false });
-  const validate = ajv.compile(z.toJSONSchema(schema, { io: "output" }));
+  // Compiled on first use, so that importing a module that declares one costs no start-up time.
+  let validate: ReturnType<typeof ajv.compile> | undefined;
   return (value) => {
+    validate ??= ajv.compile(z.toJSONSchema(schema, { io: "output" }));
     if (!validate(value)) throw new Error(`${what} does not match its schema: ${ajv.errorsText(validate.errors)}`);
     return value as z.output<Schema>;
   };
