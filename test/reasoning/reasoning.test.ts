@@ -62,7 +62,7 @@ describe("reason score", () => {
   });
 
   it("scores perturbed predictions as REval does", async () => {
-    const trueLine = all.questions.find((question) => question.task === "coverage" && question.answer)!.line;
+    const trueLine = all.questions.flatMap((question) => (question.task === "coverage" && question.answer ? [question.line] : []))[0];
     const questions = [`loop/0#coverage@${trueLine}`, "loop/0#coverage@14", "loop/0#state@10:total", "loop/0#path@10", "loop/0#output"].map((id) => byId(id)!);
     const score = await scoreReasoning(runtime, questions, [
       { id: `loop/0#coverage@${trueLine}`, answer: false },
