@@ -4,6 +4,7 @@ import { registerDataCommand } from "./data.js";
 import { registerDemoCommand } from "./demo.js";
 import { registerEvalCommand } from "./eval.js";
 import { registerPairsCommand } from "./pairs.js";
+import { registerReasonCommand } from "./reason.js";
 import { registerRenderCommand } from "./render.js";
 import { registerReportCommand } from "./report.js";
 import { registerRunCommand } from "./run.js";
@@ -29,6 +30,7 @@ export function createProgram(): Command {
   registerEvalCommand(program);
   registerPairsCommand(program);
   registerSftCommand(program);
+  registerReasonCommand(program);
   registerRunCommand(program);
   registerReportCommand(program);
   return program;

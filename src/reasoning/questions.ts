@@ -9,7 +9,7 @@
  * The questions of a program depend only on the seed and the program's id, not on its position.
  */
 import type { IoTest, Problem } from "../core/problem.js";
-import type { Trace } from "../core/trace.js";
+import type { Limits, Trace } from "../core/trace.js";
 import { sha256 } from "../core/hash.js";
 import { loadPythonParser, type PythonParser } from "../pairs/python-parser.js";
 import { createRandom, sampleInOrder, shuffle, type RandomGenerator } from "../pairs/sampling.js";
@@ -22,6 +22,8 @@ export interface BuildQuestionsOptions {
   /** Lines asked about per program and task (coverage: this many that ran and as many that did not). */
   perProgram?: number;
   seed?: number;
+  /** Limits of each trace (the runtime's defaults otherwise). */
+  limits?: Partial<Limits>;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -39,9 +41,11 @@ export const DEFAULT_PER_PROGRAM = 2;
 export async function buildQuestions(runtime: Runtime, problems: readonly Problem[], options: BuildQuestionsOptions = {}): Promise<BuildQuestionsResult> {
   const parser = await loadPythonParser();
   const skipped: Record<string, number> = {};
+  let done = 0;
   const perProblem = await Promise.all(
     problems.map(async (problem) => {
       const result = await questionsOf(runtime, parser, problem, options);
+      options.onProgress?.(++done, problems.length);
       if (typeof result === "string") skipped[result] = (skipped[result] ?? 0) + 1;
       return typeof result === "string" ? [] : result;
     }),
@@ -60,7 +64,7 @@ export async function questionsOf(runtime: Runtime, parser: PythonParser, proble
   const [[test], afterInput] = sampleInOrder(inputs, 1, random);
   random = afterInput;
   const call = `${problem.entryPoint}(${test!.args})`;
-  const trace = await runtime.trace({ program, input: { kind: "call", call } });
+  const trace = await runtime.trace({ program, input: { kind: "call", call }, ...(options.limits ? { limits: options.limits } : {}) });
   const problemReason = unusable(trace);
   if (problemReason !== undefined) return problemReason;
   const tasks = new Set(options.tasks ?? REASON_TASKS);
