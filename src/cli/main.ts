@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   sft: async () => (await import("./sft.js")).registerSftCommand,
   run: async () => (await import("./run.js")).registerRunCommand,
   report: async () => (await import("./report.js")).registerReportCommand,
+  reason: async () => (await import("./reason.js")).registerReasonCommand,
 };
 
 function version(): string {

@@ -19,6 +19,7 @@ export {
 } from "./candidates.js";
 export { loadSamples, parseSamples, type LoadedSamples, type SampleRecord, type SampleLineError } from "./samples.js";
 export { loadLiveCodeBench } from "./livecodebench.js";
+export { loadLiveCodeBenchExecution } from "./livecodebench-execution.js";
 export { loadApps } from "./apps.js";
 export { loadGeneric, genericProblemSchema, genericProblemJsonSchema, type GenericProblem } from "./generic.js";
 export { parseDocstringExamples, type DocstringExample } from "./docstring-examples.js";

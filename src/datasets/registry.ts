@@ -8,6 +8,7 @@ import { genericLoader } from "./generic.js";
 import { humanEvalLoader } from "./humaneval.js";
 import { humanEvalPlusLoader } from "./humaneval-plus.js";
 import { liveCodeBenchLoader } from "./livecodebench.js";
+import { liveCodeBenchExecutionLoader } from "./livecodebench-execution.js";
 import { mbppLoader, mbppSanitizedLoader } from "./mbpp.js";
 import { mbppPlusLoader } from "./mbpp-plus.js";
 import { humanEvalRepairLoader, mbppRepairLoader } from "./repair.js";
@@ -22,6 +23,7 @@ export const builtinBenchmarkLoaders: readonly BenchmarkLoader[] = [
   humanEvalRepairLoader,
   mbppRepairLoader,
   liveCodeBenchLoader,
+  liveCodeBenchExecutionLoader,
   appsLoader,
   genericLoader,
 ];

@@ -13,5 +13,5 @@ export {
 export { TASK_NAMES, TEMPLATE_VARIABLES, completeProgram, createTask, loadTask, type Task, type TaskName, type TaskOptions } from "./task.js";
 export { definesFunction, extractAnswer, extractCode, extractPrediction, findFencedBlocks, type FencedBlock, type PredictionKind } from "./extract.js";
 export { createTestCall, parseAssertCall, type AssertCall, type TestCall } from "./test-calls.js";
-export { PREDICTION_TIMEOUT_MS, predictionProgram, predictionTarget, scorePrediction, type PredictionTaskName } from "./prediction.js";
+export { PREDICTION_TIMEOUT_MS, evaluatePrediction, predictionProgram, predictionTarget, scorePrediction, type PredictionTaskName } from "./prediction.js";
 export { fewShotExampleSchema, loadFewShotExamples, renderFewShotPrefix, type FewShotExample, type FewShotOptions } from "./few-shot.js";

@@ -11,7 +11,7 @@
 import { ConfigError } from "../core/errors.js";
 import type { IoTest, Problem } from "../core/problem.js";
 import type { ProgramVerdict, TestVerdict } from "../core/verdict.js";
-import type { TracedError } from "../core/trace.js";
+import type { TracedError, TracedValue } from "../core/trace.js";
 import type { PreparedTest } from "../evaluation/evaluator-types.js";
 import { judgeRun } from "../evaluation/judge/judge-run.js";
 import { readTestOracles } from "../evaluation/judge/test-oracles.js";
@@ -64,7 +64,7 @@ async function scoreOutput(runtime: Runtime, problem: Problem, target: IoTest, p
   if (truth.outcome?.outcome !== "returned") {
     throw new ConfigError(`the program of ${problem.id} does not return a value on ${target.args} (${describeRun(truth)}), so its output cannot be predicted`);
   }
-  const predicted = await runOne(runtime, IDENTITY_PROGRAM, IDENTITY_FUNCTION, prediction, timeoutMs);
+  const predicted = await evaluateOnItsOwn(runtime, prediction, timeoutMs);
   const base = { testId: target.id, expected: truth.outcome.display.repr, durationMs: predicted.run?.durationMs ?? 0 };
   if (predicted.outcome?.outcome !== "returned") {
     const error = predicted.outcome?.outcome === "raised" ? predicted.outcome.error : predicted.loadError;
@@ -72,8 +72,22 @@ async function scoreOutput(runtime: Runtime, problem: Problem, target: IoTest, p
     return { passed: false, tests: [verdict] };
   }
   const [expected, actual] = [truth.outcome.display, predicted.outcome.display];
-  const equal = !expected.truncated && !actual.truncated && expected.repr === actual.repr;
+  // The type too: an object whose __repr__ lies about what it is has its own class.
+  const equal = !expected.truncated && !actual.truncated && expected.repr === actual.repr && expected.type === actual.type;
   return { passed: equal, tests: [{ ...base, status: equal ? "pass" : "fail", actual: { repr: actual.repr, type: actual.type, ...(actual.truncated ? { truncated: true } : {}) } }] };
+}
+
+/**
+ * Evaluates a predicted value's text in the sandbox, in a program that defines nothing but an
+ * identity function, and reports what it became (its display form when it returned).
+ */
+export async function evaluatePrediction(runtime: Runtime, prediction: string, timeoutMs = PREDICTION_TIMEOUT_MS): Promise<TracedValue | undefined> {
+  const predicted = await evaluateOnItsOwn(runtime, prediction, timeoutMs);
+  return predicted.outcome?.outcome === "returned" ? predicted.outcome.display : undefined;
+}
+
+function evaluateOnItsOwn(runtime: Runtime, prediction: string, timeoutMs: number): Promise<SingleRun> {
+  return runOne(runtime, IDENTITY_PROGRAM, IDENTITY_FUNCTION, prediction, timeoutMs);
 }
 
 /** Runs the program on the predicted arguments and judges its result against the stated output, outside the sandbox. */

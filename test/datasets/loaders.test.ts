@@ -310,6 +310,7 @@ describe("registry", () => {
       "humaneval-repair",
       "mbpp-repair",
       "livecodebench",
+      "livecodebench-execution",
       "apps",
       "generic",
     ]);
