@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { Presets, SingleBar } from "cli-progress";
-import type { Command } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
 import { ConfigError } from "../core/errors.js";
 import { toJsonl } from "../core/jsonl.js";
 import { loadBenchmark, loadSamples } from "../datasets/index.js";
@@ -13,6 +13,7 @@ interface EvalFlags extends RuntimeFlags {
   dataset: string;
   samples: string;
   dataDir?: string;
+  benchmarkFile?: string;
   out: string;
   tests?: string;
   k: string;
@@ -30,15 +31,24 @@ export function registerEvalCommand(program: Command): void {
     .requiredOption("--dataset <name>", "humaneval+, mbpp+, humaneval, mbpp, cruxeval, ...")
     .requiredOption("--samples <path>", "JSONL of {task_id, solution} (or completion); any number per task")
     .option("--data-dir <dir>", "folder laid out like the public releases (default: SEMTRACE_DATA, then the download cache)")
+    .option("--benchmark-file <file>", "the benchmark's own file: a generic-format JSONL for --dataset generic, or the one file a loader reads")
     .option("--out <path>", "EvalPlus-compatible results", "eval_results.json")
     .option("--tests <path>", "per-test verdicts as JSONL (default: <out without .json>.tests.jsonl)")
     .option("--k <list>", "pass@k values", "1,10")
     .option("--tasks <ids>", "comma-separated task ids to evaluate")
     .option("--mode <mode>", "all: run every test; first-failure: stop a sample at its first failure", "all")
-    .option("--timeout-factor <x>", "time limit = max(floor, x × reference time)", Number, 4)
-    .option("--min-timeout-ms <n>", "time-limit floor per test", Number, 1000)
+    .option("--timeout-factor <x>", "time limit = max(floor, x × reference time)", positiveNumber("--timeout-factor"), 4)
+    .option("--min-timeout-ms <n>", "time-limit floor per test", positiveNumber("--min-timeout-ms"), 1000)
     .option("--json", "print the summary as JSON");
   addRuntimeOptions(command).action(action(async (flags: EvalFlags) => runEval(flags)));
+}
+
+function positiveNumber(option: string): (value: string) => number {
+  return (value) => {
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError(`${option} must be a positive number, got '${value}'`);
+    return parsed;
+  };
 }
 
 async function runEval(flags: EvalFlags): Promise<void> {
@@ -46,7 +56,12 @@ async function runEval(flags: EvalFlags): Promise<void> {
   if (ks.some((k) => !Number.isInteger(k) || k < 1)) throw new ConfigError(`--k must list positive integers, got '${flags.k}'`);
   if (flags.mode !== "all" && flags.mode !== "first-failure") throw new ConfigError(`--mode must be 'all' or 'first-failure'`);
   const tasks = flags.tasks?.split(",").map((id) => id.trim());
-  const problems = await loadBenchmark(flags.dataset, { ...(flags.dataDir ? { dataDir: flags.dataDir } : {}), ...(tasks ? { tasks } : {}), onWarning: log });
+  const problems = await loadBenchmark(flags.dataset, {
+    ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
+    ...(flags.benchmarkFile ? { path: flags.benchmarkFile } : {}),
+    ...(tasks ? { tasks } : {}),
+    onWarning: log,
+  });
   const { samples, errors } = await loadSamples(flags.samples, { problems });
   for (const error of errors) log(`✖ ${flags.samples}:${error.lineNumber}: ${error.message}`);
   const byId = new Map(problems.map((problem) => [problem.id, problem]));

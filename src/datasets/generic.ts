@@ -69,7 +69,7 @@ export function genericProblemJsonSchema(): Record<string, unknown> {
 }
 
 export async function loadGeneric(options: LoadBenchmarkOptions = {}): Promise<Problem[]> {
-  if (options.path === undefined) throw new ConfigError('Benchmark "generic" needs a path: the JSONL file to read.');
+  if (options.path === undefined) throw new ConfigError('Benchmark "generic" needs a path: the JSONL file to read (--benchmark-file FILE on the command line).');
   const path = locateBenchmarkFile(options, [], { fetchName: "generic" });
   const rows = parseJsonlRows(await readDataText(path), genericProblemSchema, path);
   const seen = new Set<string>();
