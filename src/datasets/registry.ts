@@ -11,6 +11,7 @@ import { liveCodeBenchLoader } from "./livecodebench.js";
 import { liveCodeBenchExecutionLoader } from "./livecodebench-execution.js";
 import { mbppLoader, mbppSanitizedLoader } from "./mbpp.js";
 import { mbppPlusLoader } from "./mbpp-plus.js";
+import { reasonQuestionsLoader } from "./reason-questions.js";
 import { humanEvalRepairLoader, mbppRepairLoader } from "./repair.js";
 
 export const builtinBenchmarkLoaders: readonly BenchmarkLoader[] = [
@@ -25,6 +26,7 @@ export const builtinBenchmarkLoaders: readonly BenchmarkLoader[] = [
   liveCodeBenchLoader,
   liveCodeBenchExecutionLoader,
   appsLoader,
+  reasonQuestionsLoader,
   genericLoader,
 ];
 

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { extractAnswer, extractPrediction } from "../tasks/extract.js";
-import type { ReasonPrediction, ReasonQuestion } from "./question.js";
+import { callParts, type ReasonPrediction, type ReasonQuestion } from "../config/reason-question.js";
 
 /** What a prediction says, per task; `undefined` = it says nothing readable. */
 export type ReadAnswer =
@@ -32,7 +32,7 @@ export function readAnswer(question: ReasonQuestion, prediction: ReasonPredictio
     }
     case "output": {
       if (typeof raw !== "string") return undefined;
-      const literal = extractPrediction(raw.includes("[ANSWER]") ? raw : `[ANSWER]${raw}[/ANSWER]`, "output", entryPointOf(question.call));
+      const literal = extractPrediction(raw.includes("[ANSWER]") ? raw : `[ANSWER]${raw}[/ANSWER]`, "output", callParts(question.call).entryPoint);
       return literal === undefined ? undefined : { task: "output", literal };
     }
   }
@@ -77,9 +77,4 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-/** `f` of `f(<args>)`. */
-export function entryPointOf(call: string): string {
-  return /^\s*([A-Za-z_][\w.]*)\s*\(/.exec(call)?.[1] ?? "";
 }

@@ -4,7 +4,7 @@
  * share of its steps answered right before the first wrong one. The score is the mean over
  * chains; `consistent` counts chains answered right all the way.
  */
-import { REASON_TASKS, type ReasonQuestion } from "./question.js";
+import { REASON_TASKS, type ReasonQuestion } from "../config/reason-question.js";
 
 export interface ConsistencyScore {
   chains: number;

@@ -14,7 +14,7 @@ import { sha256 } from "../core/hash.js";
 import { loadPythonParser, type PythonParser } from "../pairs/python-parser.js";
 import { createRandom, sampleInOrder, shuffle, type RandomGenerator } from "../pairs/sampling.js";
 import type { Runtime } from "../runtime/runtime.js";
-import { REASON_TASKS, type ReasonQuestion, type ReasonTask } from "./question.js";
+import { REASON_TASKS, type ReasonQuestion, type ReasonTask } from "../config/reason-question.js";
 import { executableLines, traceFacts, type LineHit, type TraceFacts } from "./trace-facts.js";
 
 export interface BuildQuestionsOptions {

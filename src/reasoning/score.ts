@@ -13,9 +13,9 @@ import { ConfigError } from "../core/errors.js";
 import type { Problem } from "../core/problem.js";
 import type { Runtime } from "../runtime/runtime.js";
 import { evaluatePrediction, scorePrediction } from "../tasks/prediction.js";
-import { readAnswer, entryPointOf, type ReadAnswer } from "./answers.js";
+import { readAnswer, type ReadAnswer } from "./answers.js";
 import { incrementalConsistency, type ConsistencyScore } from "./consistency.js";
-import { REASON_TASKS, type ReasonPrediction, type ReasonQuestion, type ReasonQuestionOf, type ReasonTask } from "./question.js";
+import { REASON_TASKS, callParts, type ReasonPrediction, type ReasonQuestion, type ReasonQuestionOf, type ReasonTask } from "../config/reason-question.js";
 
 export interface TaskScore {
   questions: number;
@@ -98,8 +98,7 @@ function floatsClose(left: string, right: string): boolean {
 
 /** The question's call as a one-test problem, so predict-output's scorer runs it. */
 function outputProblem(question: ReasonQuestionOf<"output">): Problem {
-  const entryPoint = entryPointOf(question.call);
-  const args = question.call.slice(question.call.indexOf("(") + 1, question.call.lastIndexOf(")"));
+  const { entryPoint, args } = callParts(question.call);
   return {
     id: question.id,
     source: { dataset: "reasoning", version: "1" },

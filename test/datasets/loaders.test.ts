@@ -312,6 +312,7 @@ describe("registry", () => {
       "livecodebench",
       "livecodebench-execution",
       "apps",
+      "reason-questions",
       "generic",
     ]);
   });

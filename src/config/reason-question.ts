@@ -52,3 +52,9 @@ export const reasonPredictionSchema = z.union([
   z.strictObject({ id: z.string().min(1), text: z.string() }),
 ]);
 export type ReasonPrediction = z.infer<typeof reasonPredictionSchema>;
+
+/** `f` and `<args>` of a question's call `f(<args>)`. */
+export function callParts(call: string): { entryPoint: string; args: string } {
+  const entryPoint = /^\s*([A-Za-z_][\w.]*)\s*\(/.exec(call)?.[1] ?? "";
+  return { entryPoint, args: call.slice(call.indexOf("(") + 1, call.lastIndexOf(")")) };
+}
