@@ -1,38 +1,61 @@
 import { z } from "zod";
-import { TRACE_SCHEMA_VERSION, type Trace } from "../core/trace.js";
+import { TRACE_SCHEMA_VERSION } from "../core/trace.js";
 
-/** The canonical trace format, published as schemas/trace.schema.json. */
+/**
+ * The canonical trace format, the one every representation reads: the types of core/trace.ts
+ * are inferred from these schemas, which are published as schemas/trace.schema.json.
+ */
 
+export const RuntimeNameSchema = z.enum(["pyodide", "cpython"]);
+
+/** A value as the tracer saw it: a safe, capped, deterministic repr. */
 export const TracedValueSchema = z.strictObject({
   repr: z.string(),
+  /** Python type name, qualified for non-builtins (`collections.Counter`, `__main__.Node`). */
   type: z.string(),
+  /** The repr was elided (head … tail) to fit the value cap. */
   truncated: z.boolean().optional(),
+  /** len() for sized builtin values, so a truncated value still tells its size. */
   size: z.number().int().nonnegative().optional(),
 });
 
 export const TracedErrorSchema = z.strictObject({
   type: z.string(),
   message: z.string(),
+  /** Line in the user's source where it was raised; absent when it came from outside it. */
   line: z.number().int().optional(),
 });
 
 export const VariableChangeSchema = TracedValueSchema.extend({ name: z.string() });
 
+export const TraceEventKindSchema = z.enum(["call", "line", "return", "exception"]);
+
+/**
+ * One event in execution order. A `line` event is a source line that ran, with the
+ * variables its execution changed (attributed after the line finished). A `call` event
+ * carries the arguments as changes; `return` carries the value; `exception` the error.
+ */
 export const TraceEventSchema = z.strictObject({
   step: z.number().int().nonnegative(),
-  kind: z.enum(["call", "line", "return", "exception"]),
+  kind: TraceEventKindSchema,
   line: z.number().int(),
   function: z.string(),
+  /** 0 for the entry function (or the module of a script), +1 per nested user frame. */
   depth: z.number().int().nonnegative(),
   changes: z.array(VariableChangeSchema).optional(),
   value: TracedValueSchema.optional(),
   error: TracedErrorSchema.optional(),
 });
 
+export const OutcomeKindSchema = z.enum(["returned", "raised", "syntax-error", "timeout", "step-limit", "memory-limit", "output-limit", "crashed"]);
+
 export const OutcomeSchema = z.strictObject({
-  kind: z.enum(["returned", "raised", "syntax-error", "timeout", "step-limit", "memory-limit", "output-limit", "crashed"]),
+  kind: OutcomeKindSchema,
+  /** The result: set for `returned`, and for `step-limit` when the program still returned. */
   value: TracedValueSchema.optional(),
+  /** The exception: set for `raised`/`syntax-error`, and for limits that surfaced as one. */
   error: TracedErrorSchema.optional(),
+  /** Human-readable detail for infrastructure outcomes (exit status, which limit). */
   detail: z.string().optional(),
 });
 
@@ -52,12 +75,14 @@ export const TraceInputSchema = z.discriminatedUnion("kind", [
 export const TraceSchema = z
   .strictObject({
     schemaVersion: z.literal(TRACE_SCHEMA_VERSION),
-    runtime: z.strictObject({ name: z.enum(["pyodide", "cpython"]), python: z.string() }),
+    runtime: z.strictObject({ name: RuntimeNameSchema, python: z.string() }),
     limits: LimitsSchema,
+    /** sha256 of the program source, so a stored trace can be matched to its program. */
     programSha256: z.string().regex(/^[0-9a-f]{64}$/),
     input: TraceInputSchema,
     outcome: OutcomeSchema,
     events: z.array(TraceEventSchema),
+    /** Events executed, including those past the step cap that were not recorded. */
     totalSteps: z.number().int().nonnegative(),
     stdout: z.string(),
     stderr: z.string(),
@@ -66,7 +91,14 @@ export const TraceSchema = z
   })
   .meta({ title: "semtrace trace", description: `Canonical execution trace, version ${TRACE_SCHEMA_VERSION}.` });
 
-// Compile-time proof that the schema and the domain type describe the same shape.
-type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-const traceTypesAgree: Equal<z.infer<typeof TraceSchema>, Trace> = true;
-void traceTypesAgree;
+export type RuntimeName = z.infer<typeof RuntimeNameSchema>;
+export type TracedValue = z.infer<typeof TracedValueSchema>;
+export type TracedError = z.infer<typeof TracedErrorSchema>;
+export type VariableChange = z.infer<typeof VariableChangeSchema>;
+export type TraceEventKind = z.infer<typeof TraceEventKindSchema>;
+export type TraceEvent = z.infer<typeof TraceEventSchema>;
+export type OutcomeKind = z.infer<typeof OutcomeKindSchema>;
+export type Outcome = z.infer<typeof OutcomeSchema>;
+export type Limits = z.infer<typeof LimitsSchema>;
+export type TraceInput = z.infer<typeof TraceInputSchema>;
+export type Trace = z.infer<typeof TraceSchema>;

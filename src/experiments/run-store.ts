@@ -9,7 +9,14 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { z } from "zod";
-import { TraceInputSchema, TracedErrorSchema, TracedValueSchema } from "../config/trace-schema.js";
+import {
+  AttemptRequestSchema,
+  AttemptResponseSchema,
+  AttemptTimingSchema,
+  BudgetOutcomeSchema,
+  FeedbackRecordSchema,
+} from "../config/attempt-schema.js";
+import { ProgramVerdictSchema, VerdictSummarySchema } from "../config/verdict-schema.js";
 import { ConfigError, errorMessage } from "../core/errors.js";
 import type { Attempt } from "../scaling/attempt.js";
 import type { Journal } from "../scaling/journal.js";
@@ -61,83 +68,7 @@ export interface RunStore {
   close(): void;
 }
 
-const testVerdictSchema = z.object({
-  testId: z.string(),
-  status: z.enum(["pass", "fail", "error", "timeout"]),
-  expected: z.string().optional(),
-  actual: TracedValueSchema.optional(),
-  error: TracedErrorSchema.optional(),
-  durationMs: z.number(),
-});
-
-const programVerdictSchema = z.object({
-  passed: z.boolean(),
-  tests: z.array(testVerdictSchema),
-  loadError: TracedErrorSchema.optional(),
-});
-
-const verdictSummarySchema = z.object({
-  passed: z.boolean(),
-  total: z.int().nonnegative(),
-  counts: z.object({ pass: z.int(), fail: z.int(), error: z.int(), timeout: z.int() }),
-  failures: z.array(testVerdictSchema),
-  loadError: TracedErrorSchema.optional(),
-});
-
-const feedbackSchema = z.object({
-  kind: z.string(),
-  representation: z.string(),
-  text: z.string(),
-  tokens: z.int().nonnegative(),
-  budget: z.int().positive(),
-  fitSteps: z.array(z.string()),
-  fallback: z.string().optional(),
-  traces: z.array(
-    z.object({
-      testId: z.string(),
-      input: TraceInputSchema,
-      expected: z.string().optional(),
-      outcome: z.enum(["returned", "raised", "syntax-error", "timeout", "step-limit", "memory-limit", "output-limit", "crashed"]),
-      events: z.int().nonnegative(),
-    }),
-  ),
-  durationMs: z.number(),
-});
-
-const requestSchema = z.object({
-  backend: z.string(),
-  messages: z.array(z.object({ role: z.enum(["system", "user", "assistant"]), content: z.string() })),
-  temperature: z.number(),
-  seed: z.int(),
-  maxTokens: z.int().optional(),
-  topP: z.number().optional(),
-});
-
-const responseSchema = z.object({
-  text: z.string(),
-  finishReason: z.string(),
-  promptTokens: z.int().nonnegative(),
-  completionTokens: z.int().nonnegative(),
-  latencyMs: z.number(),
-  model: z.string(),
-  cached: z.boolean(),
-});
-
-const timingSchema = z.object({ startedAt: z.string(), feedbackMs: z.number(), llmMs: z.number(), judgeMs: z.number() });
-
-const outcomeSchema = z.object({
-  strategy: z.string(),
-  budget: z.number().positive(),
-  n: z.int().nonnegative(),
-  c: z.int().nonnegative(),
-  selected: z.object({ chain: z.int(), round: z.int() }).optional(),
-  selectedPassed: z.boolean(),
-  llmCalls: z.int().nonnegative(),
-  promptTokens: z.int().nonnegative(),
-  completionTokens: z.int().nonnegative(),
-});
-
-const unitRowSchema = z.object({
+const unitRowSchema = z.strictObject({
   chain: z.int(),
   round: z.int(),
   request: z.string(),
@@ -149,7 +80,7 @@ const unitRowSchema = z.object({
   timing: z.string(),
 });
 
-const outcomeRowSchema = z.object({
+const outcomeRowSchema = z.strictObject({
   task_id: z.string(),
   config_key: z.string(),
   seed: z.int(),
@@ -159,7 +90,7 @@ const outcomeRowSchema = z.object({
   finished_at: z.string(),
 });
 
-const failureRowSchema = z.object({ task_id: z.string(), config_key: z.string(), seed: z.int(), error: z.string(), failed_at: z.string() });
+const failureRowSchema = z.strictObject({ task_id: z.string(), config_key: z.string(), seed: z.int(), error: z.string(), failed_at: z.string() });
 
 /** Parses a JSON column written by this store; a damaged file is a ConfigError naming the row. */
 function parseColumn<T>(schema: z.ZodType<T>, text: string, where: string): T {
@@ -179,14 +110,14 @@ function toAttempt(value: unknown, where: string): Attempt {
   const attempt: Attempt = {
     chain: row.chain,
     round: row.round,
-    request: parseColumn(requestSchema, row.request, `${where}.request`),
-    response: parseColumn(responseSchema, row.response, `${where}.response`),
-    hiddenVerdict: parseColumn(verdictSummarySchema, row.hidden_verdict, `${where}.hidden_verdict`),
-    timing: parseColumn(timingSchema, row.timing, `${where}.timing`),
+    request: parseColumn(AttemptRequestSchema, row.request, `${where}.request`),
+    response: parseColumn(AttemptResponseSchema, row.response, `${where}.response`),
+    hiddenVerdict: parseColumn(VerdictSummarySchema, row.hidden_verdict, `${where}.hidden_verdict`),
+    timing: parseColumn(AttemptTimingSchema, row.timing, `${where}.timing`),
   };
   if (row.answer !== null) attempt.answer = row.answer;
-  if (row.public_verdict !== null) attempt.publicVerdict = parseColumn(programVerdictSchema, row.public_verdict, `${where}.public_verdict`);
-  if (row.feedback !== null) attempt.feedback = parseColumn(feedbackSchema, row.feedback, `${where}.feedback`);
+  if (row.public_verdict !== null) attempt.publicVerdict = parseColumn(ProgramVerdictSchema, row.public_verdict, `${where}.public_verdict`);
+  if (row.feedback !== null) attempt.feedback = parseColumn(FeedbackRecordSchema, row.feedback, `${where}.feedback`);
   return attempt;
 }
 
@@ -348,7 +279,7 @@ function createRunStore(database: Database.Database, path: string): RunStore {
           ...cell,
           model: row.model,
           representation: row.representation,
-          outcomes: parseColumn(z.array(outcomeSchema), row.outcomes, `outcomes of ${describeCell(cell)}`),
+          outcomes: parseColumn(z.array(BudgetOutcomeSchema), row.outcomes, `outcomes of ${describeCell(cell)}`),
           finishedAt: row.finished_at,
         };
       });

@@ -1,12 +1,8 @@
 import type { z } from "zod";
+import type { ChatMessage } from "../config/attempt-schema.js";
 import { ConfigError } from "../core/errors.js";
 
-export type ChatRole = "system" | "user" | "assistant";
-
-export interface ChatMessage {
-  role: ChatRole;
-  content: string;
-}
+export type { ChatMessage, ChatRole } from "../config/attempt-schema.js";
 
 /** Where a request sits in an experiment; the replay backend and recordings key on it. */
 export interface RequestMetadata {

@@ -1,28 +1,9 @@
-import { z } from "zod";
+import { ReportRecordSchema } from "../config/report-record-schema.js";
 import { ConfigError } from "../core/errors.js";
 import { loadJsonl } from "../core/jsonl.js";
 import type { ReportRecord } from "../core/report-record.js";
 
 export type { ReportRecord } from "../core/report-record.js";
-
-const count = z.number().int().nonnegative();
-
-export const reportRecordSchema = z
-  .object({
-    taskId: z.string().min(1),
-    representation: z.string().min(1),
-    strategy: z.string().min(1),
-    model: z.string().min(1),
-    seed: z.number().int(),
-    budget: z.number().positive(),
-    n: count,
-    c: count,
-    selectedPassed: z.boolean(),
-    llmCalls: count,
-    promptTokens: count,
-    completionTokens: count,
-  })
-  .refine((record) => record.c <= record.n, { message: "c (passing samples) exceeds n (samples)", path: ["c"] });
 
 function recordKey(record: ReportRecord): string {
   return JSON.stringify([record.model, record.strategy, record.representation, record.budget, record.seed, record.taskId]);
@@ -39,7 +20,7 @@ export function parseReportRecords(
   const parsed: ReportRecord[] = [];
   const seen = new Set<string>();
   records.forEach((value, index) => {
-    const result = reportRecordSchema.safeParse(value);
+    const result = ReportRecordSchema.safeParse(value);
     if (!result.success) {
       throw new ConfigError(`${locate(index)} is not a valid report record`, {
         issues: result.error.issues.map((issue) => ({

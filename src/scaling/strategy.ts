@@ -2,6 +2,7 @@
  * The Strategy interface and what every strategy shares: running one unit (prompt → model →
  * answer → verdicts) through the journal, building prompts with feedback, and counting usage.
  */
+import type { BudgetOutcome } from "../config/attempt-schema.js";
 import { ConfigError, SemtraceError } from "../core/errors.js";
 import { sha256 } from "../core/hash.js";
 import type { Problem } from "../core/problem.js";
@@ -35,19 +36,7 @@ export interface StrategyContext {
 }
 
 /** The result of a strategy at one budget, ready for the report. */
-export interface BudgetOutcome {
-  /** Strategy label, e.g. `selfdebug`, `parallel/majority`, `revision/3-rounds/oracle`. */
-  strategy: string;
-  budget: number;
-  /** Samples drawn and how many of them pass the hidden tests (pass@k input). */
-  n: number;
-  c: number;
-  selected?: UnitKey;
-  selectedPassed: boolean;
-  llmCalls: number;
-  promptTokens: number;
-  completionTokens: number;
-}
+export type { BudgetOutcome };
 
 export interface StrategyResult {
   attempts: Attempt[];

@@ -1,7 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
+import type { z } from "zod";
+import { AttemptSchema } from "../../src/config/attempt-schema.js";
 import { ConfigError } from "../../src/core/errors.js";
 import { openRunStore } from "../../src/experiments/run-store.js";
 import type { Attempt } from "../../src/scaling/attempt.js";
@@ -38,7 +41,62 @@ function attempt(round: number): Attempt {
   };
 }
 
+/** Every object key a schema declares, as dotted paths, through optionals, arrays and unions. */
+function declaredKeys(schema: z.core.$ZodType, prefix = ""): string[] {
+  const def = schema._zod.def;
+  if (def.type === "optional" || def.type === "nullable") return declaredKeys((def as z.core.$ZodOptionalDef).innerType, prefix);
+  if (def.type === "array") return declaredKeys((def as z.core.$ZodArrayDef).element, `${prefix}[]`);
+  if (def.type === "union") return (def as z.core.$ZodUnionDef).options.flatMap((option) => declaredKeys(option, prefix));
+  if (def.type !== "object") return [];
+  return Object.entries((def as z.core.$ZodObjectDef).shape).flatMap(([key, value]) => [`${prefix}${key}`, ...declaredKeys(value, `${prefix}${key}.`)]);
+}
+
+/** Every object key a value holds, in the same notation. */
+function heldKeys(value: unknown, prefix = ""): string[] {
+  if (Array.isArray(value)) return value.flatMap((item) => heldKeys(item, `${prefix}[]`));
+  if (typeof value !== "object" || value === null) return [];
+  return Object.entries(value).flatMap(([key, item]) => [`${prefix}${key}`, ...heldKeys(item, `${prefix}${key}.`)]);
+}
+
+function fullAttempt(): Attempt {
+  const base = attempt(1);
+  return {
+    ...base,
+    request: { ...base.request, topP: 0.9 },
+    publicVerdict: { passed: false, tests: [{ testId: "p0", status: "error", expected: "2", actual: { repr: "[1, …]", type: "list", truncated: true, size: 40 }, error: { type: "IndexError", message: "i", line: 3 }, durationMs: 0.2 }], loadError: { type: "SyntaxError", message: "bad", line: 1 } },
+    hiddenVerdict: { ...base.hiddenVerdict, failures: [{ testId: "h0", status: "error", actual: { repr: "'…'", type: "str", truncated: true, size: 9 }, error: { type: "ValueError", message: "x", line: 2 }, expected: "1", durationMs: 0.1 }], loadError: { type: "SyntaxError", message: "bad", line: 4 } },
+    feedback: { ...base.feedback!, fallback: "over budget", traces: [...base.feedback!.traces, { testId: "p1", input: { kind: "stdin", stdin: "1\n" }, outcome: "raised", events: 0 }] },
+  };
+}
+
 describe("run store", () => {
+  it("keeps every field of an attempt, so a field added to the schema survives a resume", () => {
+    const full = fullAttempt();
+    // The sample must hold every field the schema declares: a new field fails here until it is added below.
+    const held = new Set(heldKeys(full));
+    expect(declaredKeys(AttemptSchema).filter((key) => !held.has(key))).toEqual([]);
+    const directory = join(folder, "full");
+    const store = openRunStore(directory);
+    store.journal(cell).put(full);
+    store.close();
+    const reopened = openRunStore(directory);
+    expect(reopened.journal(cell).get({ chain: 0, round: 1 })).toEqual(full);
+    reopened.close();
+  });
+
+  it("refuses a stored record with a field it does not know, instead of dropping it", () => {
+    const directory = join(folder, "unknown-field");
+    const store = openRunStore(directory);
+    store.journal(cell).put(attempt(0));
+    store.close();
+    const database = new Database(join(directory, "run.sqlite"));
+    database.prepare("UPDATE units SET timing = json_set(timing, '$.queueMs', 5)").run();
+    database.close();
+    const reopened = openRunStore(directory);
+    expect(() => reopened.journal(cell).get({ chain: 0, round: 0 })).toThrow(/timing does not match the store format/);
+    reopened.close();
+  });
+
   it("keeps units whole across reopening and refuses a unit stored twice", () => {
     const directory = join(folder, "units");
     const store = openRunStore(directory);
