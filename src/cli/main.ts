@@ -9,6 +9,7 @@ import { registerReportCommand } from "./report.js";
 import { registerRunCommand } from "./run.js";
 import { registerSftCommand } from "./sft.js";
 import { EXIT_USAGE } from "./output.js";
+import { registerLocalizeCommand } from "./localize.js";
 import { registerTraceCommand } from "./trace.js";
 
 function version(): string {
@@ -23,6 +24,7 @@ export function createProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerTraceCommand(program);
+  registerLocalizeCommand(program);
   registerRenderCommand(program);
   registerDataCommand(program);
   registerDemoCommand(program);
