@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   run: async () => (await import("./run.js")).registerRunCommand,
   report: async () => (await import("./report.js")).registerReportCommand,
   reason: async () => (await import("./reason.js")).registerReasonCommand,
+  localize: async () => (await import("./localize.js")).registerLocalizeCommand,
 };
 
 function version(): string {

@@ -13,6 +13,7 @@ import {
   type Representation,
   type RepresentationName,
 } from "./representation.js";
+import { sbflRepresentation } from "./sbfl.js";
 import { scratchpadRepresentation } from "./scratchpad.js";
 import { semcoderRepresentation } from "./semcoder.js";
 import { testsRepresentation } from "./tests.js";
@@ -26,6 +27,7 @@ const REPRESENTATIONS: Record<RepresentationName, Representation> = {
   semcoder: semcoderRepresentation,
   scratchpad: scratchpadRepresentation,
   ldb: ldbRepresentation,
+  sbfl: sbflRepresentation,
 };
 
 export function isRepresentationName(name: string): name is RepresentationName {

@@ -12,6 +12,7 @@ export const REPRESENTATION_NAMES = [
   "semcoder",
   "scratchpad",
   "ldb",
+  "sbfl",
 ] as const;
 
 export type RepresentationName = (typeof REPRESENTATION_NAMES)[number];

@@ -81,10 +81,10 @@ describe("semtrace render", () => {
     expect(exitCode).toBe(2);
     const lines = stdout.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines).toHaveLength(2 * REPRESENTATION_NAMES.length + 2);
-    expect(lines.slice(0, 8).map((line) => [line.id, line.format])).toEqual(REPRESENTATION_NAMES.map((name) => ["a", name]));
-    expect(lines[8]).toMatchObject({ line: 2, error: expect.stringMatching(/invalid JSON/) });
-    expect(lines[9]).toMatchObject({ id: 7, line: 3, error: expect.stringMatching(/exactly one of `call` or `stdin`/) });
-    expect(lines[10]).toMatchObject({ id: "b", format: "none" });
+    expect(lines.slice(0, REPRESENTATION_NAMES.length).map((line) => [line.id, line.format])).toEqual(REPRESENTATION_NAMES.map((name) => ["a", name]));
+    expect(lines[REPRESENTATION_NAMES.length]).toMatchObject({ line: 2, error: expect.stringMatching(/invalid JSON/) });
+    expect(lines[REPRESENTATION_NAMES.length + 1]).toMatchObject({ id: 7, line: 3, error: expect.stringMatching(/exactly one of `call` or `stdin`/) });
+    expect(lines[REPRESENTATION_NAMES.length + 2]).toMatchObject({ id: "b", format: "none" });
     expect(String(lines.find((line) => line.id === "b" && line.format === "tests")!.text)).toContain("Expected: 'ho\\n'\nActual: 'hi\\n'");
   });
 });

@@ -1,0 +1,98 @@
+import { readFile } from "node:fs/promises";
+import type { Command } from "commander";
+import { z } from "zod";
+import { SBFL_FORMULAS, type SbflFormula } from "../analysis/sbfl.js";
+import { ConfigError } from "../core/errors.js";
+import { loadJsonl } from "../core/jsonl.js";
+import type { Problem } from "../core/problem.js";
+import { loadBenchmark } from "../datasets/index.js";
+import { createEvaluator } from "../evaluation/evaluator.js";
+import { localize } from "../evaluation/localize.js";
+import { action, log, writeJsonLine } from "./output.js";
+import { addRuntimeOptions, runtimeFrom, type RuntimeFlags } from "./runtime-options.js";
+
+interface LocalizeFlags extends RuntimeFlags {
+  tests?: string;
+  entryPoint?: string;
+  dataset?: string;
+  benchmarkFile?: string;
+  dataDir?: string;
+  tasks?: string;
+  formula: string;
+  json?: boolean;
+}
+
+const TestLineSchema = z.strictObject({ args: z.string(), expected: z.string() });
+
+export function registerLocalizeCommand(program: Command): void {
+  const command = program
+    .command("localize")
+    .description("rank a failing program's lines by suspiciousness (SBFL over traced line coverage)")
+    .argument("[program]", "Python source file (with --tests and --entry-point)")
+    .option("--tests <path>", "JSONL of {args, expected}: the call's arguments as Python source, the expected repr")
+    .option("--entry-point <name>", "function the tests call")
+    .option("--dataset <name>", "localize each problem's candidate (repair sets, generic format)")
+    .option("--benchmark-file <path>", "the dataset's file (generic format)")
+    .option("--data-dir <dir>", "folder laid out like the public releases")
+    .option("--tasks <ids>", "comma-separated task ids")
+    .option("--formula <name>", `one of ${SBFL_FORMULAS.join(", ")}`, "ochiai")
+    .option("--json", "one line per problem: {id, formula, ranking}");
+  addRuntimeOptions(command).action(action(async (file: string | undefined, flags: LocalizeFlags) => runLocalize(file, flags)));
+}
+
+async function problemsFrom(file: string | undefined, flags: LocalizeFlags): Promise<Problem[]> {
+  if (flags.dataset !== undefined) {
+    const tasks = flags.tasks?.split(",").map((id) => id.trim());
+    return loadBenchmark(flags.dataset, {
+      ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
+      ...(flags.benchmarkFile ? { path: flags.benchmarkFile } : {}),
+      ...(tasks ? { tasks } : {}),
+      onWarning: log,
+    });
+  }
+  if (file === undefined || flags.tests === undefined || flags.entryPoint === undefined) {
+    throw new ConfigError("give PROGRAM.py --tests TESTS.jsonl --entry-point NAME, or --dataset NAME");
+  }
+  const rows = (await loadJsonl(flags.tests)).map((line) => {
+    if (!line.ok) throw new ConfigError(`${flags.tests}:${line.lineNumber}: ${line.error}`);
+    const parsed = TestLineSchema.safeParse(line.value);
+    if (!parsed.success) throw new ConfigError(`${flags.tests}:${line.lineNumber}: ${parsed.error.issues[0]?.message ?? "bad test"}`);
+    return parsed.data;
+  });
+  const tests = rows.map((row, index) => ({ id: `t${index + 1}`, kind: "io" as const, visibility: "public" as const, group: "base" as const, ...row }));
+  const candidate = await readFile(file, "utf8");
+  return [{ id: file, source: { dataset: "file", version: "1" }, prompt: "", entryPoint: flags.entryPoint, tests, candidate }];
+}
+
+async function runLocalize(file: string | undefined, flags: LocalizeFlags): Promise<void> {
+  if (!(SBFL_FORMULAS as readonly string[]).includes(flags.formula)) {
+    throw new ConfigError(`unknown formula "${flags.formula}"; expected one of: ${SBFL_FORMULAS.join(", ")}`);
+  }
+  const formula = flags.formula as SbflFormula;
+  const problems = await problemsFrom(file, flags);
+  const runtime = runtimeFrom(flags);
+  try {
+    const evaluator = createEvaluator(runtime);
+    for (const problem of problems) {
+      if (problem.candidate === undefined) {
+        log(`${problem.id}: no candidate; left out`);
+        continue;
+      }
+      const result = await localize(runtime, evaluator, problem, problem.candidate);
+      const ranking = result.lines[formula].map(({ line, score, rank, tied }) => ({ line, score, rank, tied }));
+      if (flags.json) {
+        writeJsonLine({ id: problem.id, formula, ranking });
+        continue;
+      }
+      const failing = result.traces.filter((t) => t.failed).length;
+      process.stdout.write(`${problem.id} (${formula}; ${failing} failing, ${result.traces.length - failing} passing traced)\n`);
+      const source = problem.candidate.split("\n");
+      for (const entry of ranking.slice(0, 10)) {
+        const tie = entry.tied > 1 ? ` (tied with ${entry.tied - 1})` : "";
+        process.stdout.write(`  #${entry.rank} line ${entry.line} score ${entry.score.toFixed(3)}${tie}: ${source[entry.line - 1]?.trim() ?? ""}\n`);
+      }
+    }
+  } finally {
+    await runtime.close();
+  }
+}
