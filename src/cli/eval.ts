@@ -3,9 +3,7 @@ import { Presets, SingleBar } from "cli-progress";
 import { InvalidArgumentError, type Command } from "commander";
 import { ConfigError } from "../core/errors.js";
 import { toJsonl } from "../core/jsonl.js";
-import { loadBenchmark, loadSamples } from "../datasets/index.js";
-import { createEvaluator } from "../evaluation/evaluator.js";
-import { evaluateSample, perTestLines, summarize, toEvalPlusResults, type SampleEvaluation } from "../evaluation/results.js";
+import { evaluateSamples, type EvaluateSamplesResult } from "../evaluation/evaluate-samples.js";
 import { action, log, writeJson } from "./output.js";
 import { addRuntimeOptions, runtimeFrom, type RuntimeFlags } from "./runtime-options.js";
 
@@ -31,7 +29,7 @@ export function registerEvalCommand(program: Command): void {
     .requiredOption("--dataset <name>", "humaneval+, mbpp+, humaneval, mbpp, cruxeval, ...")
     .requiredOption("--samples <path>", "JSONL of {task_id, solution} (or completion); any number per task")
     .option("--data-dir <dir>", "folder laid out like the public releases (default: SEMTRACE_DATA, then the download cache)")
-    .option("--benchmark-file <file>", "the benchmark's own file: a generic-format JSONL for --dataset generic, or the one file a loader reads")
+    .option("--benchmark-file <path>", "benchmark file to read (required by --dataset generic: a generic-format JSONL)")
     .option("--out <path>", "EvalPlus-compatible results", "eval_results.json")
     .option("--tests <path>", "per-test verdicts as JSONL (default: <out without .json>.tests.jsonl)")
     .option("--k <list>", "pass@k values", "1,10")
@@ -55,40 +53,32 @@ async function runEval(flags: EvalFlags): Promise<void> {
   const ks = flags.k.split(",").map((k) => Number(k.trim()));
   if (ks.some((k) => !Number.isInteger(k) || k < 1)) throw new ConfigError(`--k must list positive integers, got '${flags.k}'`);
   if (flags.mode !== "all" && flags.mode !== "first-failure") throw new ConfigError(`--mode must be 'all' or 'first-failure'`);
-  const tasks = flags.tasks?.split(",").map((id) => id.trim());
-  const problems = await loadBenchmark(flags.dataset, {
-    ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
-    ...(flags.benchmarkFile ? { path: flags.benchmarkFile } : {}),
-    ...(tasks ? { tasks } : {}),
-    onWarning: log,
-  });
-  const { samples, errors } = await loadSamples(flags.samples, { problems });
-  for (const error of errors) log(`✖ ${flags.samples}:${error.lineNumber}: ${error.message}`);
-  const byId = new Map(problems.map((problem) => [problem.id, problem]));
-  const wanted = samples.filter((sample) => byId.has(sample.taskId));
-  if (wanted.length < samples.length) log(`skipping ${samples.length - wanted.length} samples of tasks not in ${flags.dataset}${tasks ? " --tasks" : ""}`);
   const runtime = runtimeFrom(flags);
-  const evaluator = createEvaluator(runtime, { timeoutFactor: flags.timeoutFactor, minTimeoutMs: flags.minTimeoutMs, mode: flags.mode });
   const bar = process.stderr.isTTY ? new SingleBar({ format: "eval |{bar}| {value}/{total} samples | ETA {eta_formatted}", stream: process.stderr }, Presets.shades_classic) : undefined;
-  bar?.start(wanted.length, 0);
-  let evaluations: SampleEvaluation[];
+  let outcome: EvaluateSamplesResult;
   try {
-    evaluations = await Promise.all(
-      wanted.map(async (sample) => {
-        const evaluation = await evaluateSample(evaluator, byId.get(sample.taskId)!, sample.solution, sample.index);
-        bar?.increment();
-        return evaluation;
-      }),
-    );
+    outcome = await evaluateSamples({
+      dataset: flags.dataset,
+      samples: flags.samples,
+      runtime,
+      ks,
+      ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
+      ...(flags.benchmarkFile ? { benchmarkFile: flags.benchmarkFile } : {}),
+      ...(flags.tasks ? { tasks: flags.tasks.split(",").map((id) => id.trim()) } : {}),
+      mode: flags.mode,
+      timeoutFactor: flags.timeoutFactor,
+      minTimeoutMs: flags.minTimeoutMs,
+      onWarning: log,
+      onProgress: (done, total) => (done === 0 ? bar?.start(total, 0) : bar?.update(done)),
+    });
   } finally {
     bar?.stop();
     await runtime.close();
   }
-  const summary = summarize(evaluations, ks);
-  const results = toEvalPlusResults(byId, evaluations, summary, { dataset: flags.dataset, runtime: runtime.name, samples: flags.samples });
-  await writeFile(flags.out, JSON.stringify(results, null, 2) + "\n");
+  const { summary } = outcome;
+  await writeFile(flags.out, JSON.stringify(outcome.results, null, 2) + "\n");
   const testsPath = flags.tests ?? flags.out.replace(/\.json$/, "") + ".tests.jsonl";
-  await writeFile(testsPath, toJsonl(perTestLines(evaluations)));
+  await writeFile(testsPath, toJsonl(outcome.perTest));
   log(`wrote ${flags.out} and ${testsPath}`);
   if (flags.json) return writeJson(summary);
   process.stdout.write(`${flags.dataset}: ${summary.samples} samples over ${summary.tasks} tasks\n`);

@@ -1,60 +1,57 @@
-import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { registerEvalCommand } from "../../src/cli/eval.js";
+import { evaluateSamples } from "../../src/evaluation/evaluate-samples.js";
+import { statusOf } from "../../src/evaluation/results.js";
+import { createRuntime } from "../../src/runtime/index.js";
+import { runCommand } from "./in-process.js";
 
-const bin = join(import.meta.dirname, "../../bin/semtrace.js");
-const run = (args: string[]) =>
-  promisify(execFile)("node", [bin, ...args]).then(
-    (result) => ({ ...result, code: 0 }),
-    (error: { stdout: string; stderr: string; code: number }) => ({ stdout: error.stdout, stderr: error.stderr, code: error.code }),
-  );
+const BENCHMARK = "test/fixtures/datasets/generic-eval.jsonl";
+const SAMPLES = "test/fixtures/datasets/generic-eval-samples.jsonl";
 
-const folder = mkdtempSync(join(tmpdir(), "semtrace-eval-"));
-const benchmark = join(folder, "custom.jsonl");
-writeFileSync(
-  benchmark,
-  [
-    { id: "my/double", prompt: "def double(n):\n", entry_point: "double", reference: "def double(n):\n    return 2 * n\n", tests: [{ kind: "io", args: "2" }, { kind: "io", args: "-5", expected: "-10" }] },
-    { id: "my/echo", prompt: "Print the line, upper-cased.", reference: "print(input().upper())\n", tests: [{ kind: "stdin", stdin: "hi\n" }, { kind: "stdin", stdin: "ok\n", expected: "OK\n" }] },
-  ]
-    .map((line) => JSON.stringify(line))
-    .join("\n") + "\n",
-);
-const samples = join(folder, "samples.jsonl");
-writeFileSync(
-  samples,
-  [
-    { task_id: "my/double", solution: "def double(n):\n    return n + n\n" },
-    { task_id: "my/double", solution: "def double(n):\n    return n * n\n" },
-    { task_id: "my/echo", solution: "print(input().upper())\n" },
-    { task_id: "my/echo", solution: "import sys\nprint(input())\nsys.exit(0)\n" },
-  ]
-    .map((line) => JSON.stringify(line))
-    .join("\n") + "\n",
-);
-
-describe("semtrace eval --benchmark-file", () => {
-  it("judges a custom generic-format benchmark's io and stdin problems", async () => {
-    const out = join(folder, "results.json");
-    const result = await run(["eval", "--dataset", "generic", "--benchmark-file", benchmark, "--samples", samples, "--out", out, "--k", "1", "--runtime", "cpython"]);
-    expect(result.code).toBe(0);
-    const results = JSON.parse(readFileSync(out, "utf8")) as { eval: Record<string, { base_status: string }[]> };
-    expect(results.eval["my/double"]?.map((sample) => sample.base_status)).toEqual(["pass", "fail"]);
-    expect(results.eval["my/echo"]?.map((sample) => sample.base_status)).toEqual(["pass", "fail"]);
-  }, 60_000);
-
-  it("names a missing benchmark file and exits 2", async () => {
-    const result = await run(["eval", "--dataset", "generic", "--benchmark-file", join(folder, "absent.jsonl"), "--samples", samples]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain("absent.jsonl");
+describe("evaluating a custom generic benchmark", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "semtrace-eval-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
   });
 
-  it("refuses a numeric option that is not a number, naming it", async () => {
-    const result = await run(["eval", "--dataset", "generic", "--benchmark-file", benchmark, "--samples", samples, "--timeout-factor", "x"]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain("--timeout-factor");
+  it("judges io and stdin problems through the library function", async () => {
+    const runtime = createRuntime("pyodide");
+    try {
+      const { evaluations, summary } = await evaluateSamples({ dataset: "generic", benchmarkFile: BENCHMARK, samples: SAMPLES, runtime, ks: [1] });
+      expect(evaluations.map((e) => [e.taskId, statusOf(e.base)])).toEqual([
+        ["custom/double", "pass"],
+        ["custom/double", "fail"],
+        ["custom/sum-line", "pass"],
+        ["custom/sum-line", "fail"],
+        ["custom/sum-line", "fail"],
+      ]);
+      expect(summary.tasks).toBe(2);
+    } finally {
+      await runtime.close();
+    }
+  }, 120_000);
+
+  it("writes results and per-test lines from `eval --dataset generic --benchmark-file`", async () => {
+    const out = join(dir, "results.json");
+    const result = await runCommand(registerEvalCommand, ["eval", "--dataset", "generic", "--benchmark-file", BENCHMARK, "--samples", SAMPLES, "--out", out, "--k", "1", "--json"]);
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout).samples).toBe(5);
+    const results = JSON.parse(await readFile(out, "utf8"));
+    expect(Object.keys(results.eval).sort()).toEqual(["custom/double", "custom/sum-line"]);
+    const lines = (await readFile(join(dir, "results.tests.jsonl"), "utf8")).trim().split("\n");
+    expect(lines.length).toBe(10);
+  }, 120_000);
+
+  it("asks for the file when generic is given without one", async () => {
+    const result = await runCommand(registerEvalCommand, ["eval", "--dataset", "generic", "--samples", SAMPLES, "--out", join(dir, "x.json")]);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toMatch(/needs a path/);
+    process.exitCode = 0;
   });
 });
