@@ -7,6 +7,7 @@ import { registerPairsCommand } from "./pairs.js";
 import { registerRenderCommand } from "./render.js";
 import { registerReportCommand } from "./report.js";
 import { registerRunCommand } from "./run.js";
+import { registerServeCommand } from "./serve.js";
 import { registerSftCommand } from "./sft.js";
 import { EXIT_USAGE } from "./output.js";
 import { registerTraceCommand } from "./trace.js";
@@ -31,6 +32,7 @@ export function createProgram(): Command {
   registerSftCommand(program);
   registerRunCommand(program);
   registerReportCommand(program);
+  registerServeCommand(program);
   return program;
 }
 
