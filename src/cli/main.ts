@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   report: async () => (await import("./report.js")).registerReportCommand,
   reason: async () => (await import("./reason.js")).registerReasonCommand,
   localize: async () => (await import("./localize.js")).registerLocalizeCommand,
+  serve: async () => (await import("./serve.js")).registerServeCommand,
 };
 
 function version(): string {
