@@ -29,7 +29,7 @@ describe("semtrace sft build", () => {
   it("prints a human summary with the counts per split and the drops per reason", async () => {
     const out = await temporaryDirectory();
     const { stdout } = await runSftCommand(["build", join(SFT_FIXTURES, "build.yaml"), "--out", out]);
-    expect(stdout).toMatch(/^\d+ pairs collected, \d+ fit the cutoff in all 8 representations\n/);
+    expect(stdout).toMatch(/^\d+ pairs collected, \d+ fit the cutoff in all 9 representations\n/);
     expect(stdout).toMatch(/\n {2}sim-ge-0\.75 +\d+\n/);
     expect(stdout).toMatch(/\n {2}not-kept:syntax-error +1\n/);
     expect(readFileSync(join(out, "pairs.jsonl"), "utf8").length).toBeGreaterThan(0);
