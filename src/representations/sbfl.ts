@@ -8,11 +8,9 @@
  * LLM4FL; the formula is Ochiai (Abreu et al. 2007). Ties are broken by source order.
  */
 import { rankLines, spectrumOf } from "../analysis/sbfl.js";
-import { emptyClipReport } from "./clip.js";
-import { joinSections } from "./entries.js";
-import { resolveRenderOptions, type RenderOptions } from "./options.js";
+import type { RenderOptions } from "./options.js";
 import type { RenderInput, Representation } from "./representation.js";
-import { actualLabel, isFailing, omittedTestsNote, selectTests, testHeading } from "./test-facts.js";
+import { isFailing, renderProgramAndTestFacts } from "./test-facts.js";
 
 export const SBFL_TOP = 5;
 
@@ -41,17 +39,6 @@ export const sbflRepresentation: Representation = {
   usesTrace: true,
   defaults,
   render(input, options) {
-    const resolved = resolveRenderOptions(options, defaults);
-    const clip = emptyClipReport();
-    const { shown, omitted } = selectTests(input, resolved, clip);
-    const sections = [annotatedProgram(input.program, suspiciousRanks(input))];
-    for (const facts of shown) {
-      const lines = [testHeading(facts)];
-      if (facts.expected !== undefined) lines.push(`Expected: ${facts.expected}`);
-      lines.push(`Actual: ${actualLabel(facts.actual)}`);
-      sections.push(lines.join("\n"));
-    }
-    if (omitted > 0) sections.push(omittedTestsNote(omitted));
-    return { text: joinSections(sections), clipped: clip };
+    return renderProgramAndTestFacts(annotatedProgram(input.program, suspiciousRanks(input)), input, options, defaults);
   },
 };

@@ -9,8 +9,10 @@
  */
 import type { Trace, TraceInput } from "../core/trace.js";
 import type { ClipReport } from "./clip.js";
-import type { ResolvedRenderOptions } from "./options.js";
-import type { RenderInput, RenderTest } from "./representation.js";
+import { emptyClipReport } from "./clip.js";
+import { joinSections } from "./entries.js";
+import { resolveRenderOptions, type RenderOptions, type ResolvedRenderOptions } from "./options.js";
+import type { RenderInput, Rendering, RenderTest } from "./representation.js";
 import { formatError, formatValue, pythonStringRepr } from "./values.js";
 
 export type ActualResult =
@@ -156,4 +158,23 @@ function withoutSpaces(repr: string): string {
     }
   }
   return out;
+}
+
+/**
+ * The trace-free layout: a program section (the program as the format shows it), then each
+ * shown failing test's heading, expected and actual output, then the note on tests left out.
+ */
+export function renderProgramAndTestFacts(programSection: string, input: RenderInput, options: RenderOptions | undefined, defaults: RenderOptions): Rendering {
+  const resolved = resolveRenderOptions(options, defaults);
+  const clip = emptyClipReport();
+  const { shown, omitted } = selectTests(input, resolved, clip);
+  const sections = [programSection];
+  for (const facts of shown) {
+    const lines = [testHeading(facts)];
+    if (facts.expected !== undefined) lines.push(`Expected: ${facts.expected}`);
+    lines.push(`Actual: ${actualLabel(facts.actual)}`);
+    sections.push(lines.join("\n"));
+  }
+  if (omitted > 0) sections.push(omittedTestsNote(omitted));
+  return { text: joinSections(sections), clipped: clip };
 }

@@ -8,11 +8,10 @@
  * to Self-Debug"). Deliberate differences: expected outputs are shown exactly as given
  * (list brackets kept); tests beyond `maxTests` are counted in a closing note.
  */
-import { emptyClipReport } from "./clip.js";
-import { joinSections, programText } from "./entries.js";
-import { resolveRenderOptions, type RenderOptions } from "./options.js";
+import { programText } from "./entries.js";
+import type { RenderOptions } from "./options.js";
 import type { Representation } from "./representation.js";
-import { actualLabel, omittedTestsNote, selectTests, testHeading } from "./test-facts.js";
+import { renderProgramAndTestFacts } from "./test-facts.js";
 
 const defaults: RenderOptions = {};
 
@@ -22,17 +21,6 @@ export const testsRepresentation: Representation = {
   usesTrace: false,
   defaults,
   render(input, options) {
-    const resolved = resolveRenderOptions(options, defaults);
-    const clip = emptyClipReport();
-    const { shown, omitted } = selectTests(input, resolved, clip);
-    const sections = [programText(input.program)];
-    for (const facts of shown) {
-      const lines = [testHeading(facts)];
-      if (facts.expected !== undefined) lines.push(`Expected: ${facts.expected}`);
-      lines.push(`Actual: ${actualLabel(facts.actual)}`);
-      sections.push(lines.join("\n"));
-    }
-    if (omitted > 0) sections.push(omittedTestsNote(omitted));
-    return { text: joinSections(sections), clipped: clip };
+    return renderProgramAndTestFacts(programText(input.program), input, options, defaults);
   },
 };
