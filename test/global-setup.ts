@@ -1,11 +1,13 @@
 import { execFileSync, execSync } from "node:child_process";
 
 /**
- * Once per test run: bubblewrap for the cpython runtime (installed from Debian when missing
- * and we are root), and a fresh build, because CLI tests run the real `bin/semtrace.js`.
+ * Once per test run: bubblewrap for the cpython runtime and redis-server for the queue tests
+ * (installed from Debian when missing and we are root), and a fresh build, because CLI tests
+ * run the real `bin/semtrace.js`.
  */
 export default function setup(): void {
-  ensureBubblewrap();
+  ensureDebianPackage("bwrap", "bubblewrap");
+  ensureDebianPackage("redis-server", "redis-server");
   execSync("npm run build --silent", { stdio: "inherit" });
 }
 
@@ -18,7 +20,7 @@ function has(tool: string): boolean {
   }
 }
 
-function ensureBubblewrap(): void {
-  if (has("bwrap") || process.getuid?.() !== 0 || !has("apt-get")) return;
-  execSync("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap", { stdio: "inherit" });
+function ensureDebianPackage(tool: string, pkg: string): void {
+  if (has(tool) || process.getuid?.() !== 0 || !has("apt-get")) return;
+  execSync(`apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${pkg}`, { stdio: "inherit" });
 }
