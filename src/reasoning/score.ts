@@ -10,7 +10,7 @@
  */
 import pLimit from "p-limit";
 import { ConfigError } from "../core/errors.js";
-import type { Problem } from "../core/problem.js";
+import { questionProblem } from "../datasets/reason-questions.js";
 import type { Runtime } from "../runtime/runtime.js";
 import { evaluatePrediction, scorePrediction } from "../tasks/prediction.js";
 import { readAnswer, type ReadAnswer } from "./answers.js";
@@ -79,7 +79,7 @@ export async function isCorrect(runtime: Runtime, question: ReasonQuestion, answ
     case "state":
       return question.task === "state" && stateCorrect(question, answer, await evaluatePrediction(runtime, answer.repr));
     case "output":
-      return question.task === "output" && (await scorePrediction(runtime, outputProblem(question), "predict-output", answer.literal)).passed;
+      return question.task === "output" && (await scorePrediction(runtime, questionProblem(question), "predict-output", answer.literal)).passed;
   }
 }
 
@@ -94,19 +94,6 @@ function stateCorrect(question: ReasonQuestionOf<"state">, answer: Extract<ReadA
 function floatsClose(left: string, right: string): boolean {
   const [a, b] = [Number(left), Number(right)];
   return Number.isFinite(a) && Number.isFinite(b) && Math.abs(a - b) <= FLOAT_TOLERANCE;
-}
-
-/** The question's call as a one-test problem, so predict-output's scorer runs it. */
-function outputProblem(question: ReasonQuestionOf<"output">): Problem {
-  const { entryPoint, args } = callParts(question.call);
-  return {
-    id: question.id,
-    source: { dataset: "reasoning", version: "1" },
-    prompt: question.program,
-    entryPoint,
-    reference: question.program,
-    tests: [{ kind: "io", id: "call", args, visibility: "hidden", group: "base" }],
-  };
 }
 
 function coverageF1(entries: readonly { question: ReasonQuestion; answer: ReadAnswer | undefined }[]): number {
