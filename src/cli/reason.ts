@@ -6,7 +6,7 @@ import { loadBenchmark } from "../datasets/index.js";
 import { REASON_TASKS, buildQuestions, reasonPredictionSchema, reasonQuestionSchema, scoreReasoning, type ReasonTask, DEFAULT_PER_PROGRAM } from "../reasoning/index.js";
 import type { ZodType } from "zod";
 import { action, log, writeJson } from "./output.js";
-import { addRuntimeOptions, limitsFrom, runtimeFrom, type RuntimeFlags } from "./runtime-options.js";
+import { addRuntimeOptions, limitsFrom, nonNegativeInteger, runtimeFrom, type RuntimeFlags } from "./runtime-options.js";
 
 interface BuildFlags extends RuntimeFlags {
   dataset: string;
@@ -27,12 +27,6 @@ interface ScoreFlags extends RuntimeFlags {
   json?: boolean;
 }
 
-const positiveInteger = (value: string): number => {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`expected a non-negative integer, got '${value}'`);
-  return parsed;
-};
-
 export function registerReasonCommand(program: Command): void {
   const reason = program.command("reason").description("execution-reasoning benchmarks (REval's coverage, state, path, output) with traces as ground truth");
   const build = reason
@@ -44,8 +38,8 @@ export function registerReasonCommand(program: Command): void {
     .option("--data-dir <dir>", "data folder (default: SEMTRACE_DATA, then the download cache)")
     .option("--ids <ids>", "comma-separated task ids")
     .option("--tasks <list>", "question tasks", REASON_TASKS.join(","))
-    .option("--per-program <n>", "lines asked about per program and task", positiveInteger, DEFAULT_PER_PROGRAM)
-    .option("--seed <n>", "seed of the drawn inputs and lines", positiveInteger, 0)
+    .option("--per-program <n>", "lines asked about per program and task", nonNegativeInteger, DEFAULT_PER_PROGRAM)
+    .option("--seed <n>", "seed of the drawn inputs and lines", nonNegativeInteger, 0)
     .requiredOption("--out <path>", "questions JSONL")
     .option("--json", "print the summary as JSON");
   addRuntimeOptions(build).action(action(async (flags: BuildFlags) => runBuild(flags)));

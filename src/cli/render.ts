@@ -12,7 +12,7 @@ import type { RenderInput, RenderTest, Representation } from "../representations
 import { loadTokenizer, type Tokenizer } from "../representations/tokenizers/index.js";
 import type { Runtime } from "../runtime/runtime.js";
 import { action, EXIT_FAILURE, EXIT_USAGE, log, writeJson, writeJsonLine } from "./output.js";
-import { addRuntimeOptions, limitsFrom, runtimeFrom, type RuntimeFlags } from "./runtime-options.js";
+import { addRuntimeOptions, limitsFrom, nonNegativeInteger, runtimeFrom, type RuntimeFlags } from "./runtime-options.js";
 
 interface RenderFlags extends RuntimeFlags {
   call?: string;
@@ -49,12 +49,6 @@ type FormatResult =
   | { format: string; text: string; tokens: number; clipped: ClipReport }
   | { format: string; error: string; tokens?: number };
 
-const count = (value: string): number => {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`expected a non-negative integer, got '${value}'`);
-  return parsed;
-};
-
 export function registerRenderCommand(program: Command): void {
   const command = program
     .command("render")
@@ -64,14 +58,14 @@ export function registerRenderCommand(program: Command): void {
     .option("--stdin <text>", "run as a script on this standard input (@FILE reads a file)")
     .option("--expect <value>", "expected result: a Python repr for --call, the expected stdout for --stdin")
     .option("--format <name>", `representation: ${listRepresentations().map((r) => r.name).join(", ")}, or all`, "next")
-    .option("--budget <tokens>", "shrink the rendering until it fits this many tokens", count)
+    .option("--budget <tokens>", "shrink the rendering until it fits this many tokens", nonNegativeInteger)
     .option("--tokenizer <name>", "o200k_base, cl100k_base, or a Hugging Face tokenizer.json path", "o200k_base")
-    .option("--value-width <chars>", "longest value shown before head…tail elision", count)
-    .option("--loop-head <n>", "first loop iterations kept", count)
-    .option("--loop-tail <n>", "last loop iterations kept", count)
-    .option("--max-tests <n>", "failing tests shown", count)
-    .option("--max-depth <n>", "deepest nested call shown (0 = entry function only)", count)
-    .option("--max-blocks <n>", "ldb: basic blocks shown", count)
+    .option("--value-width <chars>", "longest value shown before head…tail elision", nonNegativeInteger)
+    .option("--loop-head <n>", "first loop iterations kept", nonNegativeInteger)
+    .option("--loop-tail <n>", "last loop iterations kept", nonNegativeInteger)
+    .option("--max-tests <n>", "failing tests shown", nonNegativeInteger)
+    .option("--max-depth <n>", "deepest nested call shown (0 = entry function only)", nonNegativeInteger)
+    .option("--max-blocks <n>", "ldb: basic blocks shown", nonNegativeInteger)
     .option("--show-unchanged", "repeat unchanged variables at every step")
     .option("--batch <jobs>", "JSONL of {id, program, tests: [{call|stdin, expect?}]}; one line per job and format")
     .option("--json", "print JSON: {format, text, tokens, clipped}");

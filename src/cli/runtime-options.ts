@@ -12,7 +12,8 @@ export interface RuntimeFlags {
   unsafeNoIsolation?: boolean;
 }
 
-const integer = (value: string): number => {
+/** Parses a numeric option that must be a whole number ≥ 0 (commander reports the error with the option's name). */
+export const nonNegativeInteger = (value: string): number => {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`expected a non-negative integer, got '${value}'`);
   return parsed;
@@ -22,10 +23,10 @@ const integer = (value: string): number => {
 export function addRuntimeOptions(command: Command): Command {
   return command
     .addOption(new Option("--runtime <name>", "sandbox runtime").choices(RUNTIME_NAMES).default("pyodide"))
-    .option("--timeout-ms <n>", "wall-clock limit per run", integer)
-    .option("--max-steps <n>", "trace events to record before recording stops", integer)
-    .option("--max-value-chars <n>", "cap on each recorded value's repr", integer)
-    .option("--memory-mb <n>", "memory cap per run", integer)
+    .option("--timeout-ms <n>", "wall-clock limit per run", nonNegativeInteger)
+    .option("--max-steps <n>", "trace events to record before recording stops", nonNegativeInteger)
+    .option("--max-value-chars <n>", "cap on each recorded value's repr", nonNegativeInteger)
+    .option("--memory-mb <n>", "memory cap per run", nonNegativeInteger)
     .option("--unsafe-no-isolation", "cpython only: run without bubblewrap (untrusted code gets your rights)");
 }
 
