@@ -103,15 +103,17 @@ async function start(): Promise<PyodideInterface> {
 /**
  * The interpreter with the harness and the modules programs commonly use imported. Pyodide's own
  * start-up (unpacking and initialising CPython) is most of a worker's start, so the state
- * after setup is kept as a memory snapshot on disk and later workers start from it. Only
+ * after those imports (before isolation, which `start` applies on every start) is kept as a
+ * memory snapshot on disk and later workers start from it. Only
  * trusted code has run when it is taken; the file's name carries the Pyodide version and a
  * hash of the harness sources, so a changed harness or Pyodide never loads a stale one.
  */
 async function bootInterpreter(): Promise<PyodideInterface> {
-  const indexURL = dirname(createRequire(import.meta.url).resolve("pyodide/package.json")) + "/";
+  const require = createRequire(import.meta.url);
+  const indexURL = dirname(require.resolve("pyodide/package.json")) + "/";
   // Loaded as CommonJS here, where Pyodide would import it as a module: Node then scans its
   // megabyte for exports first, a tenth of a start from a snapshot. It defines the same global.
-  createRequire(import.meta.url)(`${indexURL}pyodide.asm.js`);
+  require(`${indexURL}pyodide.asm.js`);
   const options = {
     // Explicit, because Pyodide's own location guess fails inside worker threads.
     indexURL,
