@@ -1,0 +1,119 @@
+/**
+ * `semtrace worker`: a BullMQ worker around one sandbox runtime. Each job runs through the
+ * evaluator a local run uses: the candidate in the runtime's sandbox, the judge here on the
+ * worker's host. A worker killed mid-job stops renewing the job's lock; another worker's
+ * stalled-job check then puts the job back, and it runs again there.
+ */
+import { UnrecoverableError, Worker, type Job as BullJob } from "bullmq";
+import type { Redis } from "ioredis";
+import { stableStringify } from "../core/hash.js";
+import { createEvaluator } from "../evaluation/evaluator.js";
+import type { Evaluator } from "../evaluation/evaluator-types.js";
+import { evaluateSample } from "../evaluation/results.js";
+import { createRuntime } from "../runtime/index.js";
+import type { Runtime } from "../runtime/runtime.js";
+import { connectQueue } from "./connection.js";
+import { type EvalJob, type EvalResult, EvalResultSchema, JobSchema, type RunJob, type RunResult, queueName } from "./jobs.js";
+import { createProblemReader } from "./problem-store.js";
+
+export const DEFAULT_PREFIX = "semtrace";
+
+export interface QueueWorkerOptions {
+  url: string;
+  runtime: string;
+  /** Jobs at once, and sandboxes in the pool. */
+  concurrency: number;
+  unsafeNoIsolation?: boolean;
+  memoryMb?: number;
+  /** How long a job's lock lasts without renewal: a killed worker's job is taken back after about this long. */
+  lockDurationMs?: number;
+  /** How often this worker looks for stalled jobs. */
+  stalledIntervalMs?: number;
+  /** Stalls a job survives before it is failed (a job that kills every worker it runs on). */
+  maxStalledCount?: number;
+  prefix?: string;
+  /** Runs an experiment cell; absent, `run` jobs fail with a message saying so. */
+  runCell?: (job: RunJob, runtime: Runtime) => Promise<RunResult>;
+  onLog?: (message: string) => void;
+}
+
+export interface QueueWorker {
+  readonly name: string;
+  /** Stops taking jobs, lets running ones finish, and closes the sandboxes. */
+  close(): Promise<void>;
+}
+
+/** Evaluators kept per problem and options: each holds its problem's expected outputs. */
+const EVALUATORS_KEPT = 256;
+
+export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
+  const connection = await connectQueue(options.url, { persistent: true });
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
+  const log = options.onLog ?? (() => {});
+  const runtime = createRuntime(options.runtime, {
+    unsafeNoIsolation: options.unsafeNoIsolation === true,
+    poolSize: options.concurrency,
+    ...(options.memoryMb === undefined ? {} : { memoryMb: options.memoryMb }),
+  });
+  const evaluate = createSampleEvaluator(connection, prefix, runtime);
+  const name = queueName(options.runtime);
+  const worker = new Worker(
+    name,
+    async (job: BullJob) => {
+      const parsed = JobSchema.safeParse(job.data);
+      if (!parsed.success) throw new UnrecoverableError(`job ${job.id} is not a ${name} job: ${parsed.error.message}`);
+      log(`started ${job.id}`);
+      const result = parsed.data.kind === "eval-sample" ? await evaluate(parsed.data) : await runCellJob(parsed.data, runtime, options);
+      log(`finished ${job.id}`);
+      return result;
+    },
+    {
+      connection,
+      prefix,
+      concurrency: options.concurrency,
+      ...(options.lockDurationMs === undefined ? {} : { lockDuration: options.lockDurationMs }),
+      ...(options.stalledIntervalMs === undefined ? {} : { stalledInterval: options.stalledIntervalMs }),
+      maxStalledCount: options.maxStalledCount ?? 2,
+    },
+  );
+  worker.on("failed", (job, error) => log(`failed ${job?.id ?? "?"}: ${error.message}`));
+  worker.on("error", (error) => log(`queue error: ${error.message}`));
+  await worker.waitUntilReady();
+  log(`worker on ${name}: ${options.concurrency} at once`);
+  return {
+    name,
+    async close() {
+      await worker.close();
+      await runtime.close();
+      connection.disconnect();
+    },
+  };
+}
+
+function createSampleEvaluator(connection: Redis, prefix: string, runtime: Runtime): (job: EvalJob) => Promise<EvalResult> {
+  const readProblem = createProblemReader(connection, prefix);
+  const evaluators = new Map<string, Evaluator>();
+  const evaluatorFor = (job: EvalJob): Evaluator => {
+    const key = stableStringify([job.problemHash, job.options]);
+    let evaluator = evaluators.get(key);
+    if (evaluator) {
+      evaluators.delete(key);
+    } else {
+      evaluator = createEvaluator(runtime, job.options);
+      if (evaluators.size >= EVALUATORS_KEPT) evaluators.delete(evaluators.keys().next().value!);
+    }
+    // Re-inserted last: the map's first key is the least recently used.
+    evaluators.set(key, evaluator);
+    return evaluator;
+  };
+  return async (job) => {
+    const problem = await readProblem(job.problemHash);
+    const { base, plus } = await evaluateSample(evaluatorFor(job), problem, job.solution, 0);
+    return EvalResultSchema.parse({ base, ...(plus ? { plus } : {}) });
+  };
+}
+
+async function runCellJob(job: RunJob, runtime: Runtime, options: QueueWorkerOptions): Promise<RunResult> {
+  if (!options.runCell) throw new UnrecoverableError("this worker does not run experiment cells");
+  return options.runCell(job, runtime);
+}
