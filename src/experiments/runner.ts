@@ -25,6 +25,7 @@ import { type Judge, createPredictionJudge, createProgramJudge } from "../scalin
 import { createParallelStrategy } from "../scaling/parallel.js";
 import { createRevisionStrategy } from "../scaling/revision.js";
 import { createSelfDebugStrategy } from "../scaling/selfdebug.js";
+import type { Journal } from "../scaling/journal.js";
 import type { BudgetOutcome, Strategy } from "../scaling/strategy.js";
 import { loadFewShotExamples, renderFewShotPrefix } from "../tasks/few-shot.js";
 import { type Task, loadTask } from "../tasks/task.js";
@@ -61,7 +62,7 @@ export interface RunSummary extends RunProgress {
 
 export const RESPONSE_CACHE_FILE = "responses.sqlite";
 
-interface RunResources {
+export interface RunResources {
   runtime: Runtime;
   task: Task;
   judge: Judge;
@@ -134,7 +135,7 @@ async function runPending(
       limit(async () => {
         const key = cellKey(cell);
         try {
-          const outcomes = await runCell(cell, byId.get(cell.taskId)!, spec, store, resources);
+          const outcomes = await runCell(cell, byId.get(cell.taskId)!, spec, store.journal(key), resources);
           store.saveOutcome({ ...key, model: cell.config.modelLabel, representation: cell.config.representation, outcomes, finishedAt: new Date().toISOString() });
         } catch (error) {
           store.recordFailure(key, error);
@@ -147,7 +148,8 @@ async function runPending(
   );
 }
 
-async function runCell(cell: Cell, problem: Problem, spec: ExperimentSpec, store: RunStore, resources: RunResources): Promise<BudgetOutcome[]> {
+/** Runs one cell's strategy; units found in the journal are not run again. */
+export async function runCell(cell: Cell, problem: Problem, spec: ExperimentSpec, journal: Journal, resources: RunResources): Promise<BudgetOutcome[]> {
   const { config } = cell;
   const backends = resources.backends[config.modelIndex]!;
   const result = await createStrategy(config.strategy).run({
@@ -158,7 +160,7 @@ async function runCell(cell: Cell, problem: Problem, spec: ExperimentSpec, store
     judge: resources.judge,
     feedback: resources.feedback,
     feedbackKind: config.representation,
-    journal: store.journal(cellKey(cell)),
+    journal,
     sampling: {
       temperature: config.temperature,
       seed: cell.seed,
@@ -204,7 +206,8 @@ export async function loadProblems(loaded: LoadedExperimentSpec, dataDir: string
   return groups === undefined ? limited : limited.map((problem) => ({ ...problem, tests: problem.tests.filter((test) => groups.includes(test.group)) }));
 }
 
-async function openResources(loaded: LoadedExperimentSpec, options: RunExperimentOptions): Promise<RunResources> {
+/** The sandbox, task, judge, feedback and model backends a spec's cells run with. */
+export async function openResources(loaded: LoadedExperimentSpec, options: RunExperimentOptions): Promise<RunResources> {
   const { spec, directory } = loaded;
   const meter = new UsageMeter();
   const backends: RunResources["backends"] = [];
@@ -323,7 +326,7 @@ async function closeBackends(backends: RunResources["backends"]): Promise<void> 
   }
 }
 
-async function closeResources(resources: Pick<RunResources, "runtime" | "backends">): Promise<void> {
+export async function closeResources(resources: Pick<RunResources, "runtime" | "backends">): Promise<void> {
   await closeBackends(resources.backends);
   await resources.runtime.close();
 }

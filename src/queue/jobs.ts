@@ -12,6 +12,9 @@ import { sha256, stableStringify } from "../core/hash.js";
 /** Bumped when a job's meaning or a result's shape changes, so old results are never reused. */
 export const QUEUE_FORMAT = "semtrace-queue/1";
 
+/** The Redis key prefix of every queue and stored problem. */
+export const DEFAULT_PREFIX = "semtrace";
+
 /** One queue per runtime: a job is run only by workers of the runtime it asked for. */
 export function queueName(runtime: string): string {
   return `semtrace-${runtime}`;
@@ -42,16 +45,20 @@ export const RunJobSchema = z.strictObject({
   spec: z.string(),
   specDirectory: z.string(),
   dataDir: z.string().optional(),
+  problemHash: z.string().regex(/^[0-9a-f]{64}$/),
   taskId: z.string(),
   configKey: z.string(),
   seed: z.int(),
 });
 
-export const RunResultSchema = z.strictObject({
-  outcomes: z.array(BudgetOutcomeSchema),
-  /** Every unit the strategy recorded, for the client's run store. */
-  attempts: z.array(AttemptSchema),
-});
+/**
+ * Every unit the strategy recorded (for the client's run store), and the cell's outcomes, or
+ * why it failed: a failed cell is recorded and the run goes on, as in a local run.
+ */
+export const RunResultSchema = z.union([
+  z.strictObject({ attempts: z.array(AttemptSchema), outcomes: z.array(BudgetOutcomeSchema) }),
+  z.strictObject({ attempts: z.array(AttemptSchema), error: z.string() }),
+]);
 
 export const JobSchema = z.discriminatedUnion("kind", [EvalJobSchema, RunJobSchema]);
 

@@ -10,8 +10,7 @@ import type { Redis } from "ioredis";
 import type { z } from "zod";
 import { SemtraceError, errorMessage } from "../core/errors.js";
 import { QueueUnavailableError, connectQueue, redacted } from "./connection.js";
-import type { Job } from "./jobs.js";
-import { DEFAULT_PREFIX } from "./worker.js";
+import { DEFAULT_PREFIX, type Job } from "./jobs.js";
 
 export interface QueueProgress {
   total: number;

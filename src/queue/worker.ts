@@ -5,18 +5,17 @@
  * stalled-job check then puts the job back, and it runs again there.
  */
 import { UnrecoverableError, Worker, type Job as BullJob } from "bullmq";
-import type { Redis } from "ioredis";
 import { stableStringify } from "../core/hash.js";
+import type { Problem } from "../core/problem.js";
 import { createEvaluator } from "../evaluation/evaluator.js";
 import type { Evaluator } from "../evaluation/evaluator-types.js";
 import { evaluateSample } from "../evaluation/results.js";
 import { createRuntime } from "../runtime/index.js";
 import type { Runtime } from "../runtime/runtime.js";
 import { connectQueue } from "./connection.js";
-import { type EvalJob, type EvalResult, EvalResultSchema, JobSchema, type RunJob, type RunResult, queueName } from "./jobs.js";
+import { DEFAULT_PREFIX, type EvalJob, type EvalResult, EvalResultSchema, JobSchema, queueName } from "./jobs.js";
 import { createProblemReader } from "./problem-store.js";
-
-export const DEFAULT_PREFIX = "semtrace";
+import { createCellRunner } from "./run-on-queue.js";
 
 export interface QueueWorkerOptions {
   url: string;
@@ -32,8 +31,6 @@ export interface QueueWorkerOptions {
   /** Stalls a job survives before it is failed (a job that kills every worker it runs on). */
   maxStalledCount?: number;
   prefix?: string;
-  /** Runs an experiment cell; absent, `run` jobs fail with a message saying so. */
-  runCell?: (job: RunJob, runtime: Runtime) => Promise<RunResult>;
   onLog?: (message: string) => void;
 }
 
@@ -55,7 +52,9 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     poolSize: options.concurrency,
     ...(options.memoryMb === undefined ? {} : { memoryMb: options.memoryMb }),
   });
-  const evaluate = createSampleEvaluator(connection, prefix, runtime);
+  const readProblem = createProblemReader(connection, prefix);
+  const evaluate = createSampleEvaluator(readProblem, runtime);
+  const cells = createCellRunner();
   const name = queueName(options.runtime);
   const worker = new Worker(
     name,
@@ -63,7 +62,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       const parsed = JobSchema.safeParse(job.data);
       if (!parsed.success) throw new UnrecoverableError(`job ${job.id} is not a ${name} job: ${parsed.error.message}`);
       log(`started ${job.id}`);
-      const result = parsed.data.kind === "eval-sample" ? await evaluate(parsed.data) : await runCellJob(parsed.data, runtime, options);
+      const result = parsed.data.kind === "eval-sample" ? await evaluate(parsed.data) : await cells.run(parsed.data, await readProblem(parsed.data.problemHash));
       log(`finished ${job.id}`);
       return result;
     },
@@ -84,14 +83,14 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     name,
     async close() {
       await worker.close();
+      await cells.close();
       await runtime.close();
       connection.disconnect();
     },
   };
 }
 
-function createSampleEvaluator(connection: Redis, prefix: string, runtime: Runtime): (job: EvalJob) => Promise<EvalResult> {
-  const readProblem = createProblemReader(connection, prefix);
+function createSampleEvaluator(readProblem: (hash: string) => Promise<Problem>, runtime: Runtime): (job: EvalJob) => Promise<EvalResult> {
   const evaluators = new Map<string, Evaluator>();
   const evaluatorFor = (job: EvalJob): Evaluator => {
     const key = stableStringify([job.problemHash, job.options]);
@@ -111,9 +110,4 @@ function createSampleEvaluator(connection: Redis, prefix: string, runtime: Runti
     const { base, plus } = await evaluateSample(evaluatorFor(job), problem, job.solution, 0);
     return EvalResultSchema.parse({ base, ...(plus ? { plus } : {}) });
   };
-}
-
-async function runCellJob(job: RunJob, runtime: Runtime, options: QueueWorkerOptions): Promise<RunResult> {
-  if (!options.runCell) throw new UnrecoverableError("this worker does not run experiment cells");
-  return options.runCell(job, runtime);
 }
