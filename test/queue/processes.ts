@@ -1,12 +1,14 @@
 /** Real `bin/semtrace.js` processes for the queue tests: workers, eval clients, and their logs. */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { gzipSync } from "node:zlib";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const BIN = join(ROOT, "bin", "semtrace.js");
 const SHARED_DATA = join(ROOT, "..", "shared", "data");
+const REAL_POOL = join(SHARED_DATA, "candidates", "humaneval", "codellama.jsonl");
 
 export interface CliProcess {
   child: ChildProcess;
@@ -65,12 +67,11 @@ export interface Pool {
  * fixture benchmark's tasks with right and wrong programs. Each program sleeps `sleepSeconds`
  * as it loads, so that a job is still running when its worker is killed.
  */
-export function writePool(folder: string, name: string, sleepSeconds: number): Pool {
+export function writePool(folder: string, name: string, sleepSeconds: number, shared = existsSync(REAL_POOL)): Pool {
   const suffix = `\nimport time as _clock\n_clock.sleep(${sleepSeconds})\n`;
   const samplesPath = join(folder, `${name}.jsonl`);
-  const real = join(SHARED_DATA, "candidates", "humaneval", "codellama.jsonl");
-  if (existsSync(real)) {
-    const lines = readFileSync(real, "utf8").trim().split("\n").slice(0, 12);
+  if (shared) {
+    const lines = readFileSync(REAL_POOL, "utf8").trim().split("\n").slice(0, 12);
     const samples = lines.map((line) => {
       const { task_id, solution } = JSON.parse(line) as { task_id: string; solution: string };
       return { task_id, solution: solution + suffix };
@@ -85,7 +86,11 @@ export function writePool(folder: string, name: string, sleepSeconds: number): P
     ...shout.map((body) => ({ task_id: "HumanEval/1", solution: `def shout(text):\n    ${body}\n${suffix}` })),
   ];
   writeFileSync(samplesPath, samples.map((sample) => JSON.stringify(sample)).join("\n") + "\n");
-  return { dataset: ["--dataset", "humaneval", "--data-dir", join(ROOT, "test", "fixtures", "datasets", "data")], samplesPath, size: samples.length };
+  // The fixture folder keeps HumanEval as text; a data folder holds it compressed.
+  const dataDir = join(folder, "data", "humaneval");
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(join(dataDir, "HumanEval.jsonl.gz"), gzipSync(readFileSync(join(ROOT, "test", "fixtures", "datasets", "data", "humaneval", "HumanEval.jsonl"))));
+  return { dataset: ["--dataset", "humaneval", "--data-dir", join(folder, "data")], samplesPath, size: samples.length };
 }
 
 /** The per-test lines without their timings, which no two runs share. */
