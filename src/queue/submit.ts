@@ -58,6 +58,10 @@ export async function submitJobs<Result>(options: SubmitJobsOptions<Result>): Pr
   const queue = new Queue(options.queue, { connection, prefix });
   const events = new QueueEvents(options.queue, { connection: eventsConnection, prefix });
   const timers: NodeJS.Timeout[] = [];
+  // Connection errors are retried by the client, and an endpoint that stays away ends the wait (see collect).
+  queue.on("error", () => {});
+  events.on("error", () => {});
+  eventsConnection.on("error", () => {});
   try {
     await options.beforeSubmit?.(connection, prefix);
     await events.waitUntilReady();
