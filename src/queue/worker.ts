@@ -52,6 +52,13 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     poolSize: options.concurrency,
     ...(options.memoryMb === undefined ? {} : { memoryMb: options.memoryMb }),
   });
+  try {
+    await startSandboxes(runtime, options.concurrency);
+  } catch (error) {
+    await runtime.close();
+    connection.disconnect();
+    throw error;
+  }
   const readProblem = createProblemReader(connection, prefix);
   const evaluate = createSampleEvaluator(readProblem, runtime);
   const cells = createCellRunner();
@@ -78,7 +85,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   worker.on("failed", (job, error) => log(`failed ${job?.id ?? "?"}: ${error.message}`));
   worker.on("error", (error) => log(`queue error: ${error.message}`));
   await worker.waitUntilReady();
-  log(`worker on ${name}: ${options.concurrency} at once`);
+  log(`worker on ${name}: ${options.concurrency} at once, sandboxes started`);
   return {
     name,
     async close() {
@@ -88,6 +95,12 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       connection.disconnect();
     },
   };
+}
+
+/** One trivial run per sandbox: a host that cannot run them fails now, not on every job. */
+async function startSandboxes(runtime: Runtime, count: number): Promise<void> {
+  const job = { program: "def ready():\n    return True\n", entryPoint: "ready", tests: [{ id: "ready", kind: "call" as const, args: "", timeoutMs: 10_000 }] };
+  await Promise.all(Array.from({ length: count }, () => runtime.execute(job)));
 }
 
 function createSampleEvaluator(readProblem: (hash: string) => Promise<Problem>, runtime: Runtime): (job: EvalJob) => Promise<EvalResult> {
