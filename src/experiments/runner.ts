@@ -22,15 +22,13 @@ import { createRuntime } from "../runtime/index.js";
 import type { Runtime } from "../runtime/runtime.js";
 import { createFeedbackBuilder, type FeedbackBuilder } from "../scaling/feedback.js";
 import { type Judge, createPredictionJudge, createProgramJudge } from "../scaling/judge.js";
-import { createParallelStrategy } from "../scaling/parallel.js";
-import { createRevisionStrategy } from "../scaling/revision.js";
-import { createSelfDebugStrategy } from "../scaling/selfdebug.js";
-import type { BudgetOutcome, Strategy } from "../scaling/strategy.js";
+import { createStrategy } from "../scaling/registry.js";
+import type { BudgetOutcome } from "../scaling/strategy.js";
 import { loadFewShotExamples, renderFewShotPrefix } from "../tasks/few-shot.js";
 import { type Task, loadTask } from "../tasks/task.js";
 import { type Cell, type RunConfig, planExperiment } from "./plan.js";
 import { type CellKey, type RunStore, openRunStore } from "./run-store.js";
-import { type ExperimentSpec, type LoadedExperimentSpec, type ModelSpec, type StrategySpec, loadExperimentSpec, strategyLabel } from "./spec.js";
+import { type ExperimentSpec, type LoadedExperimentSpec, type ModelSpec, loadExperimentSpec, strategyLabel } from "./spec.js";
 
 export interface RunProgress {
   total: number;
@@ -177,17 +175,6 @@ function reportLabel(strategy: string, config: RunConfig): string {
 
 export function cellKey(cell: Cell): CellKey {
   return { taskId: cell.taskId, configKey: cell.config.key, seed: cell.seed };
-}
-
-function createStrategy(strategy: StrategySpec): Strategy {
-  switch (strategy.kind) {
-    case "parallel":
-      return createParallelStrategy({ samples: strategy.samples, selections: strategy.selection });
-    case "selfdebug":
-      return createSelfDebugStrategy({ rounds: strategy.rounds });
-    case "revision":
-      return createRevisionStrategy({ chains: strategy.chains, rounds: strategy.rounds, selections: strategy.selection });
-  }
 }
 
 /** The benchmark's problems: the task subset, then the first `limit`, keeping only the chosen test groups. */
