@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { z } from "zod";
-import { SBFL_FORMULAS, type SbflFormula } from "../analysis/sbfl.js";
+import { SBFL_FORMULAS } from "../analysis/sbfl.js";
 import { ConfigError } from "../core/errors.js";
 import { loadJsonl } from "../core/jsonl.js";
 import type { Problem } from "../core/problem.js";
@@ -65,10 +65,9 @@ async function problemsFrom(file: string | undefined, flags: LocalizeFlags): Pro
 }
 
 async function runLocalize(file: string | undefined, flags: LocalizeFlags): Promise<void> {
-  if (!(SBFL_FORMULAS as readonly string[]).includes(flags.formula)) {
-    throw new ConfigError(`unknown formula "${flags.formula}"; expected one of: ${SBFL_FORMULAS.join(", ")}`);
-  }
-  const formula = flags.formula as SbflFormula;
+  const parsed = z.enum(SBFL_FORMULAS).safeParse(flags.formula);
+  if (!parsed.success) throw new ConfigError(`unknown formula "${flags.formula}"; expected one of: ${SBFL_FORMULAS.join(", ")}`);
+  const formula = parsed.data;
   const problems = await problemsFrom(file, flags);
   const runtime = runtimeFrom(flags);
   try {
