@@ -1,6 +1,6 @@
-import { Presets, SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { type RunProgress, type RunSummary, runExperiment } from "../experiments/runner.js";
+import { createBar } from "./options.js";
 import { EXIT_FAILURE, action, log, writeJson } from "./output.js";
 
 interface RunFlags {
@@ -21,12 +21,7 @@ export function registerRunCommand(program: Command): void {
 }
 
 async function runCommand(specPath: string, flags: RunFlags): Promise<void> {
-  const bar = process.stderr.isTTY
-    ? new SingleBar(
-        { format: "run |{bar}| {value}/{total} cells | {failed} failed | {duration_formatted} | ETA {eta_formatted}", stream: process.stderr, etaBuffer: 50, hideCursor: true },
-        Presets.shades_classic,
-      )
-    : undefined;
+  const bar = createBar("run |{bar}| {value}/{total} cells | {failed} failed | {duration_formatted} | ETA {eta_formatted}");
   let started = false;
   const onProgress = (progress: RunProgress) => {
     if (bar === undefined) return;
