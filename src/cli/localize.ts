@@ -8,7 +8,7 @@ import type { Problem } from "../core/problem.js";
 import { loadBenchmark } from "../datasets/index.js";
 import { createEvaluator } from "../evaluation/evaluator.js";
 import { localize } from "../evaluation/localize.js";
-import { commaList } from "./options.js";
+import { benchmarkOptionsFrom, commaList } from "./options.js";
 import { action, log, writeJsonLine } from "./output.js";
 import { addRuntimeOptions, runtimeFrom, type RuntimeFlags } from "./runtime-options.js";
 
@@ -42,15 +42,7 @@ export function registerLocalizeCommand(program: Command): void {
 }
 
 async function problemsFrom(file: string | undefined, flags: LocalizeFlags): Promise<Problem[]> {
-  if (flags.dataset !== undefined) {
-    const { tasks } = flags;
-    return loadBenchmark(flags.dataset, {
-      ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
-      ...(flags.benchmarkFile ? { path: flags.benchmarkFile } : {}),
-      ...(tasks ? { tasks } : {}),
-      onWarning: log,
-    });
-  }
+  if (flags.dataset !== undefined) return loadBenchmark(flags.dataset, benchmarkOptionsFrom(flags));
   if (file === undefined || flags.tests === undefined || flags.entryPoint === undefined) {
     throw new ConfigError("give PROGRAM.py --tests TESTS.jsonl --entry-point NAME, or --dataset NAME");
   }

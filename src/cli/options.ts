@@ -10,6 +10,7 @@ import { z, type ZodType } from "zod";
 import { ConfigError, errorMessage } from "../core/errors.js";
 import { loadJsonl } from "../core/jsonl.js";
 import type { TraceInput } from "../core/trace.js";
+import type { LoadBenchmarkOptions } from "../datasets/benchmark.js";
 import { EXIT_FAILURE, EXIT_USAGE, log, writeJsonLine } from "./output.js";
 
 function parsed(value: string, valid: (n: number) => boolean, expected: string): number {
@@ -73,6 +74,25 @@ export async function traceInputFrom(flags: { call?: string; stdin?: string }): 
   return { kind: "stdin", stdin: stdin.startsWith("@") ? await readInputFile(stdin.slice(1), "standard input") : stdin };
 }
 
+/** The flags that say where a named benchmark's problems come from. */
+export interface BenchmarkFlags {
+  dataDir?: string;
+  benchmarkFile?: string;
+  split?: string;
+  tasks?: string[];
+}
+
+/** `loadBenchmark` options from the benchmark flags; `--benchmark-file` is the loader's own file (generic) or folder. */
+export function benchmarkOptionsFrom(flags: BenchmarkFlags): LoadBenchmarkOptions {
+  return {
+    ...(flags.dataDir === undefined ? {} : { dataDir: flags.dataDir }),
+    ...(flags.benchmarkFile === undefined ? {} : { path: flags.benchmarkFile }),
+    ...(flags.split === undefined ? {} : { split: flags.split }),
+    ...(flags.tasks === undefined ? {} : { tasks: flags.tasks }),
+    onWarning: log,
+  };
+}
+
 /** Output documents of one batch line; those with `failed` set count as failures. */
 export interface BatchOutput {
   documents: object[];
@@ -88,7 +108,6 @@ export interface BatchOutput {
 export async function runJsonlBatch<Job>(path: string, schema: ZodType<Job>, start: (job: Job) => Promise<BatchOutput>): Promise<void> {
   const lines = await loadJsonl(path);
   let malformed = 0;
-  let failed = 0;
   const pending = lines.map((line): Promise<BatchOutput> => {
     let reason: string;
     if (line.ok) {
@@ -101,13 +120,19 @@ export async function runJsonlBatch<Job>(path: string, schema: ZodType<Job>, sta
     log(`✖ ${error}`);
     return Promise.resolve({ documents: [{ ...idOf(line.ok ? line.value : undefined), line: line.lineNumber, error }], failed: false });
   });
+  await writeInOrder(pending);
+  if (malformed > 0) process.exitCode = EXIT_USAGE;
+}
+
+/** Writes each output's documents as JSON lines, in order, as soon as its turn comes; exit code 1 when some output failed. */
+export async function writeInOrder(pending: readonly Promise<BatchOutput>[]): Promise<void> {
+  let failed = false;
   for (const result of pending) {
     const output = await result;
-    if (output.failed) failed += 1;
+    failed ||= output.failed;
     for (const document of output.documents) writeJsonLine(document);
   }
-  if (malformed > 0) process.exitCode = EXIT_USAGE;
-  else if (failed > 0) process.exitCode = EXIT_FAILURE;
+  if (failed) process.exitCode = EXIT_FAILURE;
 }
 
 /** A malformed line still names its job when it has a usable id. */

@@ -1,16 +1,31 @@
 import type { Command } from "commander";
 import { ConfigError } from "../core/errors.js";
+import type { Problem } from "../core/problem.js";
+import type { Limits } from "../core/trace.js";
+import { loadBenchmark } from "../datasets/index.js";
 import type { ClipReport } from "../representations/clip.js";
 import { resolveRenderOptions, type RenderOptions } from "../representations/options.js";
 import { getRepresentation, listRepresentations } from "../representations/registry.js";
-import { renderFormats, renderJob, RenderJobSchema, type FormatResult, type RenderSettings } from "../representations/render-jobs.js";
+import { renderFormats, renderJob, RenderJobSchema, type FormatResult, type RenderJob, type RenderSettings } from "../representations/render-jobs.js";
 import type { RenderTest, Representation } from "../representations/representation.js";
 import { loadTokenizer } from "../representations/tokenizers/index.js";
-import { nonNegativeInteger, readInputFile, runJsonlBatch, traceInputFrom } from "./options.js";
+import type { Runtime } from "../runtime/runtime.js";
+import { createTestCall } from "../tasks/test-calls.js";
+import {
+  benchmarkOptionsFrom,
+  commaList,
+  nonNegativeInteger,
+  readInputFile,
+  runJsonlBatch,
+  traceInputFrom,
+  writeInOrder,
+  type BatchOutput,
+  type BenchmarkFlags,
+} from "./options.js";
 import { action, EXIT_FAILURE, log, writeJson } from "./output.js";
 import { addRuntimeOptions, limitsFrom, runtimeFrom, type RuntimeFlags } from "./runtime-options.js";
 
-interface RenderFlags extends RuntimeFlags {
+interface RenderFlags extends RuntimeFlags, BenchmarkFlags {
   call?: string;
   stdin?: string;
   expect?: string;
@@ -25,6 +40,7 @@ interface RenderFlags extends RuntimeFlags {
   maxBlocks?: number;
   showUnchanged?: boolean;
   batch?: string;
+  dataset?: string;
   json?: boolean;
 }
 
@@ -47,6 +63,11 @@ export function registerRenderCommand(program: Command): void {
     .option("--max-blocks <n>", "ldb: basic blocks shown", nonNegativeInteger)
     .option("--show-unchanged", "repeat unchanged variables at every step")
     .option("--batch <jobs>", "JSONL of {id, program, tests: [{call|stdin, expect?}]}; one line per job and format")
+    .option("--dataset <name>", "render each problem's candidate (else its reference) traced on its tests; one line per problem and format")
+    .option("--benchmark-file <path>", "the dataset's own file, for loaders that read one (generic)")
+    .option("--split <name>", "the dataset's split")
+    .option("--data-dir <dir>", "data folder (default: SEMTRACE_DATA, then the download cache)")
+    .option("--tasks <ids>", "comma-separated task ids", commaList)
     .option("--json", "print JSON: {format, text, tokens, clipped}");
   addRuntimeOptions(command).action(
     action(async (file: string | undefined, flags: RenderFlags) => {
@@ -57,7 +78,8 @@ export function registerRenderCommand(program: Command): void {
         ...(flags.budget === undefined ? {} : { budget: flags.budget }),
       };
       if (flags.batch) return renderBatch(flags.batch, settings, flags);
-      if (!file) throw new ConfigError("give a PROGRAM.py, or --batch JOBS.jsonl");
+      if (flags.dataset !== undefined) return renderBenchmark(flags.dataset, settings, flags);
+      if (!file) throw new ConfigError("give a PROGRAM.py, --batch JOBS.jsonl or --dataset NAME");
       const source = await readInputFile(file, "program");
       const input = await traceInputFrom(flags);
       const runtime = runtimeFrom(flags);
@@ -122,11 +144,41 @@ async function renderBatch(path: string, settings: RenderSettings, flags: Render
   const runtime = runtimeFrom(flags);
   const limits = limitsFrom(flags);
   try {
-    await runJsonlBatch(path, RenderJobSchema, async (job) => {
-      const results = await renderJob(runtime, job, settings, limits);
-      return { documents: results.map((result) => ({ id: job.id, ...result })), failed: results.some((result) => "error" in result) };
-    });
+    await runJsonlBatch(path, RenderJobSchema, (job) => renderLines(runtime, job, settings, limits));
   } finally {
     await runtime.close();
   }
+}
+
+async function renderLines(runtime: Runtime, job: RenderJob, settings: RenderSettings, limits: Partial<Limits>): Promise<BatchOutput> {
+  const results = await renderJob(runtime, job, settings, limits);
+  return { documents: results.map((result) => ({ id: job.id, ...result })), failed: results.some((result) => "error" in result) };
+}
+
+/** The benchmark's problems rendered like a batch, one line per problem and format. */
+async function renderBenchmark(dataset: string, settings: RenderSettings, flags: RenderFlags): Promise<void> {
+  const jobs = (await loadBenchmark(dataset, benchmarkOptionsFrom(flags))).flatMap((problem) => {
+    const job = renderJobOf(problem);
+    if (job === undefined) log(`${problem.id}: no program, or no test that calls it; left out`);
+    return job === undefined ? [] : [job];
+  });
+  const runtime = runtimeFrom(flags);
+  const limits = limitsFrom(flags);
+  try {
+    await writeInOrder(jobs.map((job) => renderLines(runtime, job, settings, limits)));
+  } finally {
+    await runtime.close();
+  }
+}
+
+/** A problem's candidate (else its reference) on each of its tests that has a call or an input, with the test's expected result. */
+function renderJobOf(problem: Problem): RenderJob | undefined {
+  const program = problem.candidate ?? problem.reference;
+  const tests = problem.tests.flatMap((test) => {
+    const call = createTestCall(test, problem.entryPoint);
+    if (call === undefined) return [];
+    const input = call.input.kind === "call" ? { call: call.input.call } : { stdin: call.input.stdin };
+    return [{ ...input, ...(call.expected === undefined ? {} : { expect: call.expected }) }];
+  });
+  return program === undefined || tests.length === 0 ? undefined : { id: problem.id, program, tests };
 }

@@ -6,6 +6,7 @@ import { EXIT_FAILURE, action, log, writeJson } from "./output.js";
 interface RunFlags {
   out: string;
   dataDir?: string;
+  benchmarkFile?: string;
   json?: boolean;
 }
 
@@ -16,6 +17,7 @@ export function registerRunCommand(program: Command): void {
     .argument("<spec>", "experiment spec (YAML, see schemas/experiment.schema.json)")
     .requiredOption("--out <dir>", "run directory: created if missing, resumed if it holds a run of the same spec")
     .option("--data-dir <dir>", "data folder searched first for benchmark and replay files (then SEMTRACE_DATA, then the download cache)")
+    .option("--benchmark-file <path>", "the benchmark's own file, in place of the spec's benchmark.path (generic)")
     .option("--json", "print the run summary as JSON")
     .action(action(async (specPath: string, flags: RunFlags) => runCommand(specPath, flags)));
 }
@@ -39,6 +41,7 @@ async function runCommand(specPath: string, flags: RunFlags): Promise<void> {
       specPath,
       outDir: flags.out,
       ...(flags.dataDir === undefined ? {} : { dataDir: flags.dataDir }),
+      ...(flags.benchmarkFile === undefined ? {} : { benchmarkFile: flags.benchmarkFile }),
       onProgress,
       onLog: (message) => (started ? undefined : log(message)),
     });
