@@ -20,7 +20,10 @@ afterEach(() => {
 async function semtrace(args: string[]): Promise<{ stderr: string; exitCode: number }> {
   let stderr = "";
   const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+    stderr += String(chunk);
+    return true;
+  });
   try {
     await main(["node", "semtrace", ...args]);
   } finally {
