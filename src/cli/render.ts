@@ -77,6 +77,8 @@ export function registerRenderCommand(program: Command): void {
         tokenizer: await loadTokenizer(flags.tokenizer),
         ...(flags.budget === undefined ? {} : { budget: flags.budget }),
       };
+      const sources = [file, flags.batch, flags.dataset].filter((source) => source !== undefined);
+      if (sources.length > 1) throw new ConfigError("give only one of PROGRAM.py, --batch JOBS.jsonl and --dataset NAME");
       if (flags.batch) return renderBatch(flags.batch, settings, flags);
       if (flags.dataset !== undefined) return renderBenchmark(flags.dataset, settings, flags);
       if (!file) throw new ConfigError("give a PROGRAM.py, --batch JOBS.jsonl or --dataset NAME");

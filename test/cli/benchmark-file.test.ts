@@ -33,6 +33,12 @@ describe("render --dataset generic --benchmark-file", () => {
     expect(documents[1]!.text).toContain("print(input())");
   }, 60_000);
 
+  it("refuses a program or a batch beside --dataset", async () => {
+    const { stderr, exitCode } = await runCommand(registerRenderCommand, ["render", GENERIC, "--dataset", "generic", "--benchmark-file", GENERIC]);
+    expect(exitCode).toBe(2);
+    expect(stderr).toContain("give only one of PROGRAM.py, --batch JOBS.jsonl and --dataset NAME");
+  });
+
   it("names a missing benchmark file and exits 2", async () => {
     const missing = join(folder, "absent.jsonl");
     const { stderr, exitCode } = await runCommand(registerRenderCommand, ["render", "--dataset", "generic", "--benchmark-file", missing]);
