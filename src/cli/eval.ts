@@ -1,9 +1,8 @@
 import { writeFile } from "node:fs/promises";
-import { Presets, SingleBar } from "cli-progress";
-import { InvalidArgumentError, type Command } from "commander";
-import { ConfigError } from "../core/errors.js";
+import { Option, type Command } from "commander";
 import { toJsonl } from "../core/jsonl.js";
 import { evaluateSamples, type EvaluateSamplesOptions, type EvaluateSamplesResult } from "../evaluation/evaluate-samples.js";
+import { commaList, createBar, kList, positiveInteger, positiveNumber } from "./options.js";
 import { action, log, writeJson } from "./output.js";
 import { createQueueProgress } from "./queue-progress.js";
 import { addRuntimeOptions, runtimeFrom, type RuntimeFlags } from "./runtime-options.js";
@@ -15,8 +14,8 @@ interface EvalFlags extends RuntimeFlags {
   benchmarkFile?: string;
   out: string;
   tests?: string;
-  k: string;
-  tasks?: string;
+  k: number[];
+  tasks?: string[];
   mode: "all" | "first-failure";
   timeoutFactor: number;
   minTimeoutMs: number;
@@ -34,11 +33,11 @@ export function registerEvalCommand(program: Command): void {
     .option("--benchmark-file <path>", "benchmark file to read (required by --dataset generic: a generic-format JSONL)")
     .option("--out <path>", "EvalPlus-compatible results", "eval_results.json")
     .option("--tests <path>", "per-test verdicts as JSONL (default: <out without .json>.tests.jsonl)")
-    .option("--k <list>", "pass@k values", "1,10")
-    .option("--tasks <ids>", "comma-separated task ids to evaluate")
-    .option("--mode <mode>", "all: run every test; first-failure: stop a sample at its first failure", "all")
-    .option("--timeout-factor <x>", "time limit = max(floor, x × reference time)", positiveNumber("--timeout-factor"), 4)
-    .option("--min-timeout-ms <n>", "time-limit floor per test", positiveNumber("--min-timeout-ms"), 1000)
+    .option("--k <list>", "pass@k values", kList, [1, 10])
+    .option("--tasks <ids>", "comma-separated task ids to evaluate", commaList)
+    .addOption(new Option("--mode <mode>", "all: run every test; first-failure: stop a sample at its first failure").choices(["all", "first-failure"]).default("all"))
+    .option("--timeout-factor <x>", "time limit = max(floor, x × reference time)", positiveNumber, 4)
+    .option("--min-timeout-ms <n>", "time-limit floor per test", positiveInteger, 1000)
     .option("--json", "print the summary as JSON")
     .option("--queue <url>", "fan the samples out to `semtrace worker`s on this Redis (redis://HOST:PORT) instead of judging them here; run again to resume");
   addRuntimeOptions(command).action(action(async (flags: EvalFlags) => runEval(flags)));
@@ -46,9 +45,36 @@ export function registerEvalCommand(program: Command): void {
 
 type CommonOptions = Omit<EvaluateSamplesOptions, "runtime" | "onProgress">;
 
+async function runEval(flags: EvalFlags): Promise<void> {
+  const common: CommonOptions = {
+    dataset: flags.dataset,
+    samples: flags.samples,
+    ks: flags.k,
+    ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
+    ...(flags.benchmarkFile ? { benchmarkFile: flags.benchmarkFile } : {}),
+    ...(flags.tasks ? { tasks: flags.tasks } : {}),
+    mode: flags.mode,
+    timeoutFactor: flags.timeoutFactor,
+    minTimeoutMs: flags.minTimeoutMs,
+    onWarning: log,
+  };
+  const { outcome, written } = flags.queue === undefined ? { outcome: await evaluateHere(flags, common), written: () => {} } : await evaluateOnQueue(flags, flags.queue, common);
+  const { summary } = outcome;
+  await writeFile(flags.out, JSON.stringify(outcome.results, null, 2) + "\n");
+  const testsPath = flags.tests ?? flags.out.replace(/\.json$/, "") + ".tests.jsonl";
+  await writeFile(testsPath, toJsonl(outcome.perTest));
+  written();
+  log(`wrote ${flags.out} and ${testsPath}`);
+  if (flags.json) return writeJson(summary);
+  process.stdout.write(`${flags.dataset}: ${summary.samples} samples over ${summary.tasks} tasks\n`);
+  for (const [group, table] of [["base", summary.base], ["plus", summary.plus]] as const) {
+    if (table) process.stdout.write(`${group.padEnd(5)} ${Object.entries(table).map(([k, v]) => `${k} ${(100 * v).toFixed(1)}%`).join("  ")}\n`);
+  }
+}
+
 async function evaluateHere(flags: EvalFlags, common: CommonOptions): Promise<EvaluateSamplesResult> {
   const runtime = runtimeFrom(flags);
-  const bar = process.stderr.isTTY ? new SingleBar({ format: "eval |{bar}| {value}/{total} samples | ETA {eta_formatted}", stream: process.stderr }, Presets.shades_classic) : undefined;
+  const bar = createBar("eval |{bar}| {value}/{total} samples | ETA {eta_formatted}");
   try {
     return await evaluateSamples({ ...common, runtime, onProgress: (done, total) => (done === 0 ? bar?.start(total, 0) : bar?.update(done)) });
   } finally {
@@ -70,43 +96,5 @@ async function evaluateOnQueue(flags: EvalFlags, url: string, common: CommonOpti
     return { outcome, written: () => removeQueueJournal(journalPath) };
   } finally {
     progress.stop();
-  }
-}
-
-function positiveNumber(option: string): (value: string) => number {
-  return (value) => {
-    const parsed = Number(value);
-    if (!Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError(`${option} must be a positive number, got '${value}'`);
-    return parsed;
-  };
-}
-
-async function runEval(flags: EvalFlags): Promise<void> {
-  const ks = flags.k.split(",").map((k) => Number(k.trim()));
-  if (ks.some((k) => !Number.isInteger(k) || k < 1)) throw new ConfigError(`--k must list positive integers, got '${flags.k}'`);
-  if (flags.mode !== "all" && flags.mode !== "first-failure") throw new ConfigError(`--mode must be 'all' or 'first-failure'`);
-  const common = {
-    dataset: flags.dataset,
-    samples: flags.samples,
-    ks,
-    ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
-    ...(flags.benchmarkFile ? { benchmarkFile: flags.benchmarkFile } : {}),
-    ...(flags.tasks ? { tasks: flags.tasks.split(",").map((id) => id.trim()) } : {}),
-    mode: flags.mode,
-    timeoutFactor: flags.timeoutFactor,
-    minTimeoutMs: flags.minTimeoutMs,
-    onWarning: log,
-  };
-  const { outcome, written } = flags.queue === undefined ? { outcome: await evaluateHere(flags, common), written: () => {} } : await evaluateOnQueue(flags, flags.queue, common);
-  const { summary } = outcome;
-  await writeFile(flags.out, JSON.stringify(outcome.results, null, 2) + "\n");
-  const testsPath = flags.tests ?? flags.out.replace(/\.json$/, "") + ".tests.jsonl";
-  await writeFile(testsPath, toJsonl(outcome.perTest));
-  written();
-  log(`wrote ${flags.out} and ${testsPath}`);
-  if (flags.json) return writeJson(summary);
-  process.stdout.write(`${flags.dataset}: ${summary.samples} samples over ${summary.tasks} tasks\n`);
-  for (const [group, table] of [["base", summary.base], ["plus", summary.plus]] as const) {
-    if (table) process.stdout.write(`${group.padEnd(5)} ${Object.entries(table).map(([k, v]) => `${k} ${(100 * v).toFixed(1)}%`).join("  ")}\n`);
   }
 }

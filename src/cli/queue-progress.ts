@@ -1,5 +1,5 @@
-import { Presets, SingleBar } from "cli-progress";
 import type { QueueProgress } from "../queue/submit.js";
+import { createBar } from "./options.js";
 import { log } from "./output.js";
 
 /** Lines off a TTY: at most one per interval, and the last one always. */
@@ -8,8 +8,8 @@ const LINE_INTERVAL_MS = 2_000;
 /** Queue progress on stderr: a bar on a TTY, else a line now and then. */
 export function createQueueProgress(unit: string): { update(progress: QueueProgress): void; stop(): void } {
   const describe = (progress: QueueProgress) => `${progress.active} running, ${progress.waiting} waiting in the queue`;
-  if (process.stderr.isTTY) {
-    const bar = new SingleBar({ format: `queue |{bar}| {value}/{total} ${unit} | {queue} | ETA {eta_formatted}`, stream: process.stderr }, Presets.shades_classic);
+  const bar = createBar(`queue |{bar}| {value}/{total} ${unit} | {queue} | ETA {eta_formatted}`);
+  if (bar) {
     let started = false;
     return {
       update(progress) {

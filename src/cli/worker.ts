@@ -3,7 +3,7 @@ import { Option, type Command } from "commander";
 import { startQueueWorker } from "../queue/worker.js";
 import { RUNTIME_NAMES } from "../runtime/index.js";
 import { action, log } from "./output.js";
-import { nonNegativeInteger } from "./runtime-options.js";
+import { nonNegativeInteger, positiveInteger } from "./options.js";
 
 interface WorkerFlags {
   queue: string;
@@ -27,12 +27,6 @@ export function registerWorkerCommand(program: Command): void {
     .option("--lock-duration-ms <n>", "a job's lock: a job of a worker that died runs again elsewhere after about this long (default 30000)", positiveInteger)
     .option("--stalled-interval-ms <n>", "how often to look for jobs of workers that died (default 30000)", positiveInteger)
     .action(action(async (flags: WorkerFlags) => runWorker(flags)));
-}
-
-function positiveInteger(value: string): number {
-  const parsed = nonNegativeInteger(value);
-  if (parsed === 0) throw new Error(`expected a positive integer, got '${value}'`);
-  return parsed;
 }
 
 async function runWorker(flags: WorkerFlags): Promise<void> {

@@ -22,6 +22,7 @@ import {
   loadProblems,
   openResources,
   runCell,
+  withBenchmarkFile,
 } from "../experiments/runner.js";
 import { type LoadedExperimentSpec, hashExperimentSpec, loadExperimentSpec, parseExperimentSpec } from "../experiments/spec.js";
 import { UsageMeter } from "../models/usage.js";
@@ -37,7 +38,7 @@ export interface RunOnQueueOptions extends RunExperimentOptions {
 }
 
 export async function runExperimentOnQueue(options: RunOnQueueOptions): Promise<RunSummary> {
-  const loaded = await loadExperimentSpec(options.specPath);
+  const loaded = withBenchmarkFile(await loadExperimentSpec(options.specPath), options.benchmarkFile);
   const store = openRunStore(options.outDir);
   try {
     store.claim(loaded.hash, stableStringify(loaded.spec));
