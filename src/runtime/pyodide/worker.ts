@@ -13,7 +13,7 @@
  */
 import { createHash } from "node:crypto";
 import Module, { createRequire } from "node:module";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { parentPort, threadId, workerData } from "node:worker_threads";
 import { loadPyodide, type PyodideInterface } from "pyodide";
@@ -149,8 +149,13 @@ async function bootInterpreter(): Promise<PyodideInterface> {
 const DIGEST_BYTES = 32;
 
 function readSnapshot(file: string): Uint8Array | undefined {
-  if (!existsSync(file)) return undefined;
-  const bytes = readFileSync(file);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    // Missing, or removed as stale by a process of another version between two calls: rebuild.
+    return undefined;
+  }
   const body = bytes.subarray(0, Math.max(0, bytes.length - DIGEST_BYTES));
   return body.length > 0 && digest(body).equals(bytes.subarray(body.length)) ? body : undefined;
 }
