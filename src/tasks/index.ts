@@ -20,6 +20,7 @@ export {
   isPredictionTask,
   isReasonTask,
   loadTask,
+  numberLines,
   type ReasonTaskName,
   type Task,
   type TaskName,

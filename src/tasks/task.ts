@@ -129,10 +129,14 @@ function reasonVariables(name: ReasonTaskName, problem: Problem, common: Record<
   if (question.task !== REASON_TASK_OF[name]) {
     throw new ConfigError(`problem ${problem.id} is a ${question.task} question, not one for task ${name}: choose the benchmark split ${REASON_TASK_OF[name]}`);
   }
-  const lines = question.program.trimEnd().split("\n");
+  return { ...common, program: numberLines(question.program), call: question.call, question: question.question };
+}
+
+/** The program with its line numbers, `12 | code`, for prompts that name lines. */
+export function numberLines(program: string): string {
+  const lines = program.trimEnd().split("\n");
   const width = String(lines.length).length;
-  const program = lines.map((line, index) => `${String(index + 1).padStart(width)} | ${line}`).join("\n");
-  return { ...common, program, call: question.call, question: question.question };
+  return lines.map((line, index) => `${String(index + 1).padStart(width)} | ${line}`).join("\n");
 }
 
 /**
