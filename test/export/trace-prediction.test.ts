@@ -2,13 +2,14 @@
  * The trace-prediction SFT build on self-written programs: every kept target replays against a
  * fresh trace, what cannot be a target is dropped and counted, and every trainer format parses.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { buildSftDataset, type SftBuildResult } from "../../src/export/build/sft-build.js";
 import { parseSftBuildConfig, type SftBuildConfigInput } from "../../src/export/build/sft-config.js";
+import { verifySftBuild } from "../../src/export/build/sft-verify.js";
 import { executionRecordSchema } from "../../src/export/build/trace-prediction.js";
 import { FRAMES_HEADER, TRACE_TARGET_FORMATS, replayTarget } from "../../src/export/build/trace-targets.js";
 import { sharegptRecordSchema } from "../../src/export/llama-factory-schemas.js";
@@ -105,6 +106,18 @@ describe("sft build: trace prediction", () => {
     const second = await build(again);
     expect(second.files).toEqual(result.files);
     for (const file of result.files) expect(readFileSync(join(again, file), "utf8"), file).toBe(readFileSync(join(outDir, file), "utf8"));
+  });
+
+  it("sft verify replays every target against a new trace, and names a tampered one", async () => {
+    const verified = await verifySftBuild(outDir, { runtime });
+    expect(verified).toMatchObject({ targets: 12, passed: 12, programs: 4, failures: [] });
+    const tampered = join(await temporaryDirectory(), "tampered");
+    cpSync(outDir, tampered, { recursive: true });
+    const file = join(tampered, "monologue.train.jsonl");
+    writeFileSync(file, readFileSync(file, "utf8").replace("total = 10.", "total = 12."));
+    const result = await verifySftBuild(tampered, { runtime });
+    expect(result.passed).toBe(11);
+    expect(result.failures).toEqual([{ file: "monologue.train.jsonl", index: expect.any(Number), pairId: expect.stringMatching(/^loop@/), verdict: expect.stringContaining("does not replay: step 5") }]);
   });
 
   it("drops a chat over the cutoff, and refuses sources of the other task", async () => {
