@@ -10,6 +10,8 @@ afterAll(() => runtime.close());
 
 const FACT = "def fact(n):\n    if n <= 1:\n        return 1\n    return n * fact(n - 1)\n";
 const RAISING = 'def g(x):\n    y = h(x)\n    return y\n\ndef h(x):\n    if x < 0:\n        raise ValueError("neg")\n    return x\n';
+/** A value whose repr has `; ` and `, name=` outside brackets: `<re.Match object; span=(1, 3), match='bb'>`. */
+const MATCH = 'import re\n\ndef find(text):\n    m = re.search(r"b+", text)\n    return m.span()\n';
 const NEVER = 'def skip(flag):\n    if flag:\n        return "yes"\n    out = []\n    return out\n';
 
 const trace = (program: string, call: string): Promise<Trace> => runtime.trace({ program, input: { kind: "call", call } });
@@ -18,6 +20,7 @@ const traces = {
   loop: { program: LOOP_PROGRAM, trace: await trace(LOOP_PROGRAM, "f([1, 0, 5])") },
   raising: { program: RAISING, trace: await trace(RAISING, "g(-1)") },
   never: { program: NEVER, trace: await trace(NEVER, "skip(False)") },
+  match: { program: MATCH, trace: await trace(MATCH, "find('abba')") },
 };
 
 describe("trace prediction targets", () => {
@@ -57,7 +60,10 @@ describe("trace prediction targets", () => {
     expect(renderTarget("frames", traces.raising.trace, traces.raising.program).split("\n").slice(-2)).toEqual(['E 0 2 "ValueError: neg"', "R 0 2 null"]);
   });
 
-  it("replays every target against its trace", () => {
+  it("replays every target against its trace, object reprs with separators in them too", () => {
+    expect(renderTarget("scratchpad", traces.match.trace, traces.match.program).split("\n")[3]).toBe(
+      "    m = re.search(r\"b+\", text)  # (2) m=<re.Match object; span=(1, 3), match='bb'>",
+    );
     for (const { program, trace: traced } of Object.values(traces)) {
       for (const format of TRACE_TARGET_FORMATS) expect(replayTarget(format, renderTarget(format, traced, program), traced, program)).toEqual({ ok: true });
     }

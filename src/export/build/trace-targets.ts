@@ -24,7 +24,7 @@
 import { z } from "zod";
 import { stableStringify } from "../../core/hash.js";
 import type { Trace, TraceEvent } from "../../core/trace.js";
-import { scanCode, splitTopLevelCommas } from "../../tasks/python-text.js";
+import { scanCode } from "../../tasks/python-text.js";
 
 export const TRACE_TARGET_FORMATS = ["scratchpad", "monologue", "frames"] as const;
 export type TraceTargetFormat = (typeof TRACE_TARGET_FORMATS)[number];
@@ -138,7 +138,7 @@ function renderBindings(values: readonly Binding[], separator: string): string {
 /** `name<separator>repr, ...` back into bindings; undefined when a part has no separator. */
 function parseBindings(text: string, separator: string): Binding[] | undefined {
   if (text === "") return [];
-  const parts = splitTopLevelCommas(text).map((part, index) => (index === 0 ? part : part.replace(/^ /, "")));
+  const parts = splitOutsideValues(text, (index) => text.startsWith(", ", index), 2);
   const values = parts.map((part): Binding | undefined => {
     const at = part.indexOf(separator);
     return at <= 0 ? undefined : [part.slice(0, at), part.slice(at + separator.length)];
@@ -201,7 +201,7 @@ function parseScratchpad(text: string, program: string): ExecutionStep[] | strin
     const rest = line.slice(source.length);
     if (rest === "") continue;
     if (!rest.startsWith("  # ")) return `line ${position + 1} has text after the code that is not a step comment`;
-    for (const note of splitTopLevel(rest.slice(4), "; ")) {
+    for (const note of splitSteps(rest.slice(4))) {
       const parsed = parseScratchpadNote(note, position + 1);
       if (parsed === undefined) return `line ${position + 1}: cannot read the step ${JSON.stringify(note)}`;
       indexed.push(parsed);
@@ -227,14 +227,24 @@ function parseScratchpadNote(note: string, line: number): { index: number; step:
   return { index, step: { kind: isCall ? "call" : "line", line, values } };
 }
 
-/** Splits at every top-level occurrence of `separator` (outside brackets and string literals). */
-function splitTopLevel(text: string, separator: string): string[] {
+/** Splits a line's steps at each `; ` that a step index `(i)` follows, outside values. */
+function splitSteps(text: string): string[] {
+  return splitOutsideValues(text, (index) => /^; \(\d+\)/.test(text.slice(index, index + 24)), 2);
+}
+
+/**
+ * Splits `text` where `isSeparator` holds, outside string literals, brackets and the angle
+ * brackets of object reprs (`<re.Match object; span=(0, 3), match='abc'>`).
+ */
+function splitOutsideValues(text: string, isSeparator: (index: number) => boolean, length: number): string[] {
   const parts: string[] = [];
-  let start = 0;
+  let [start, angles] = [0, 0];
   scanCode(text, (index, depth) => {
-    if (depth === 0 && index >= start && text.startsWith(separator, index)) {
+    if (text[index] === "<") angles += 1;
+    else if (text[index] === ">") angles = Math.max(0, angles - 1);
+    else if (depth === 0 && angles === 0 && index >= start && isSeparator(index)) {
       parts.push(text.slice(start, index));
-      start = index + separator.length;
+      start = index + length;
     }
   });
   parts.push(text.slice(start));
