@@ -7,11 +7,14 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { registerReasonCommand } from "../../src/cli/reason.js";
 import { toJsonl } from "../../src/core/jsonl.js";
 import { loadRunRecords } from "../../src/experiments/records.js";
 import { buildQuestions, type ReasonQuestion } from "../../src/reasoning/index.js";
 import { createRuntime } from "../../src/runtime/index.js";
 import { REASON_TASK_NAMES } from "../../src/tasks/task.js";
+import { runCommand } from "../cli/in-process.js";
 import { type ScriptedOpenAiServer, startScriptedOpenAiServer } from "../helpers/scripted-openai-server.js";
 import { answerText } from "../reasoning/answer-texts.js";
 import { LOOP_PROBLEM } from "../reasoning/programs.js";
@@ -70,5 +73,31 @@ describe("semtrace run: reason-* tasks", () => {
       expect(ofModel.map((record) => record.taskId).sort()).toEqual(asked);
       expect(ofModel.every((record) => record.selectedPassed === passed)).toBe(true);
     }
+  });
+
+  const scoreSchema = z.object({
+    tasks: z.record(z.string(), z.object({ accuracy: z.number(), answered: z.number(), f1: z.number().optional() })),
+    consistency: z.object({ score: z.number(), chains: z.number() }),
+  });
+
+  it("reason score --run scores one model's first answers from the four runs, consistency included", async () => {
+    const runs = REASON_TASK_NAMES.map((name) => join(folder, name));
+    const score = async (...flags: string[]) => {
+      const result = await runCommand(registerReasonCommand, ["reason", "score", "--questions", questionsPath, "--run", ...runs, ...flags, "--json"]);
+      process.exitCode = undefined;
+      return result;
+    };
+    const right = scoreSchema.parse(JSON.parse((await score("--model", "openai:right")).stdout));
+    expect(Object.values(right.tasks).map((task) => task.accuracy)).toEqual([1, 1, 1, 1]);
+    expect(right.tasks.coverage?.f1).toBe(1);
+    expect(right.consistency.chains).toBeGreaterThan(0);
+    expect(right.consistency.score).toBe(1);
+    const wrong = scoreSchema.parse(JSON.parse((await score("--model", "openai:wrong")).stdout));
+    expect(Object.values(wrong.tasks).map((task) => [task.accuracy, task.answered])).toEqual(
+      Object.values(right.tasks).map((task) => [0, task.answered]),
+    );
+    const unnamed = await score();
+    expect(unnamed.exitCode).toBe(2);
+    expect(unnamed.stderr).toContain("2 models (openai:right, openai:wrong): choose one with --model");
   });
 });
