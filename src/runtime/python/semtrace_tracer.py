@@ -22,6 +22,7 @@ import time
 import types
 
 import semtrace_protocol
+import semtrace_statements
 
 PROGRAM_FILE = "<program>"
 CALL_FILE = "<call>"
@@ -814,11 +815,14 @@ def trace_runs(program, inputs, limits, emit, reset, board):
     run in this interpreter."""
     code, failure = _compiled(lambda: _compile_program(program))
     reach = module_reach(code) if code is not None else frozenset()
+    table = semtrace_statements.statement_table(program) if code is not None else None
     for index, input_spec in enumerate(inputs):
         if index > 0 and (last_kind in _UNRECOVERABLE or not reset(reach)):
             break
         board.enter(index)
         body = trace_program(code, failure, input_spec, limits, board)
+        if table is not None:
+            body.update(table)
         emit({"t": "result", "i": index, "result": body})
         last_kind = body["outcome"]["kind"]
     return {}
