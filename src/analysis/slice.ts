@@ -250,6 +250,11 @@ class Dependences {
 
   private onReturn(frame: FrameInvocation, index: number): void {
     this.pushDefined(this.dependences[index]!, this.lastLine.get(frame.id));
+    // An unwinding frame lets through the exception it saw last.
+    const previous = this.lastEvent.get(frame.id);
+    if (this.events[index]!.error !== undefined && previous !== undefined && this.events[previous]!.kind === "exception") {
+      this.dependences[index]!.push(previous);
+    }
     const site = frame.parent === undefined ? undefined : this.lastLine.get(frame.parent);
     // The call site's value is what the call returned (or the exception it let through).
     if (site !== undefined) this.dependences[site]!.push(index);

@@ -16,6 +16,7 @@ import {
 import { sbflRepresentation } from "./sbfl.js";
 import { scratchpadRepresentation } from "./scratchpad.js";
 import { semcoderRepresentation } from "./semcoder.js";
+import { sliceRepresentation } from "./slice.js";
 import { testsRepresentation } from "./tests.js";
 
 const REPRESENTATIONS: Record<RepresentationName, Representation> = {
@@ -28,6 +29,7 @@ const REPRESENTATIONS: Record<RepresentationName, Representation> = {
   scratchpad: scratchpadRepresentation,
   ldb: ldbRepresentation,
   sbfl: sbflRepresentation,
+  slice: sliceRepresentation,
 };
 
 export function isRepresentationName(name: string): name is RepresentationName {
