@@ -1,17 +1,21 @@
 /**
  * Fault localization on real bugs: the buggy HumanEval and MBPP programs of the repair sets,
  * with the fix location taken as the candidate lines a line diff against the benchmark's
- * reference does not match. Reports top-1/3/5 per formula and granularity, and o200k_base
- * tokens of `sbfl` against `next` and `concise` on the same failing tests.
+ * reference does not match. Reports top-1/3/5 per formula and granularity, o200k_base
+ * tokens of `sbfl` against `next` and `concise` on the same failing tests, and how often the
+ * dynamic slice `slice` shows keeps a fix line (when one ran), with `slice`'s tokens.
  * Usage: npm run bench:localize [-- --data-dir ../shared/data --limit 40]
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { SBFL_FORMULAS } from "../src/analysis/sbfl.js";
+import { sliceTrace } from "../src/analysis/slice.js";
 import { loadBenchmark } from "../src/datasets/registry.js";
 import { createEvaluator } from "../src/evaluation/evaluator.js";
 import { localize } from "../src/evaluation/localize.js";
+import type { RenderInput } from "../src/representations/representation.js";
 import { render } from "../src/representations/registry.js";
+import { slicedTest } from "../src/representations/slice.js";
 import { loadTokenizer } from "../src/representations/tokenizers/index.js";
 import { createRuntime } from "../src/runtime/index.js";
 import { median, reportBench } from "./report.js";
@@ -45,12 +49,53 @@ function changedLines(candidate: string, reference: string): Set<number> {
   return changed;
 }
 
+interface SliceStats {
+  /** Bugs with a fix line among the lines their shown failing tests ran. */
+  executed: number;
+  /** Of those, bugs whose slices keep a fix line. */
+  kept: number;
+  sliceTokens: number[];
+  nextTokens: number[];
+}
+
+/** The slice `slice` shows (of the first failing test), against the fix lines. */
+function recordSlice(stats: SliceStats, fix: Set<number>, input: RenderInput): Record<string, unknown> {
+  const trace = slicedTest(input)!.trace;
+  const ran = new Set(trace.events.filter((e) => e.kind === "line").map((e) => e.line));
+  const sliced = sliceTrace(trace).lines;
+  const executed = [...fix].some((line) => ran.has(line));
+  const kept = [...fix].some((line) => sliced.includes(line));
+  if (executed) {
+    stats.executed++;
+    if (kept) stats.kept++;
+  }
+  const tokens = { slice: tokenizer.count(render("slice", input).text), next: tokenizer.count(render("next", input).text) };
+  stats.sliceTokens.push(tokens.slice);
+  stats.nextTokens.push(tokens.next);
+  return { sliceLines: sliced, fixExecuted: executed, sliceKeepsFix: kept, tokens };
+}
+
+function sliceRow(dataset: string, stats: SliceStats): Record<string, string | number> {
+  const ratio = median(stats.sliceTokens) / median(stats.nextTokens);
+  return {
+    dataset,
+    formula: "slice keeps a fix line (of bugs whose fix line ran)",
+    granularity: "-",
+    bugs: stats.executed,
+    "top-1": Number((stats.kept / Math.max(1, stats.executed)).toFixed(3)),
+    "top-3": `slice ${median(stats.sliceTokens)} tokens`,
+    "top-5": `${ratio.toFixed(2)}× next (${median(stats.nextTokens)})`,
+  };
+}
+
+const sliceGoals: { dataset: string; keepsFix: number; tokenRatio: number }[] = [];
 const rows: Record<string, string | number>[] = [];
 const perBug: unknown[] = [];
 for (const dataset of ["humaneval-repair", "mbpp-repair"]) {
   const problems = (await loadBenchmark(dataset, { dataDir: values["data-dir"] })).filter((p) => p.meta?.isSyntaxError !== true).slice(0, limit);
   const hits: Record<string, number[]> = {};
   const tokens: Record<string, number[]> = { next: [], concise: [], sbfl: [] };
+  const sliceStats: SliceStats = { executed: 0, kept: 0, sliceTokens: [], nextTokens: [] };
   let localized = 0;
   for (const problem of problems) {
     if (problem.candidate === undefined || problem.reference === undefined) continue;
@@ -81,7 +126,8 @@ for (const dataset of ["humaneval-repair", "mbpp-repair"]) {
       }),
     };
     for (const name of Object.keys(tokens)) tokens[name]!.push(tokenizer.count(render(name, input).text));
-    perBug.push({ dataset, id: problem.id, fix: [...fix], ochiai: result.lines.ochiai.slice(0, 5) });
+    const sliceFacts = recordSlice(sliceStats, fix, input);
+    perBug.push({ dataset, id: problem.id, fix: [...fix], ochiai: result.lines.ochiai.slice(0, 5), ...sliceFacts });
   }
   const share = (key: string) => (hits[key] ?? []).reduce((s, x) => s + x, 0) / Math.max(1, localized);
   for (const formula of SBFL_FORMULAS) {
@@ -100,6 +146,12 @@ for (const dataset of ["humaneval-repair", "mbpp-repair"]) {
     "top-3": `concise ${median(tokens.concise!)}`,
     "top-5": `sbfl ${median(tokens.sbfl!)} (${(median(tokens.sbfl!) / median(tokens.next!)).toFixed(2)}× next)`,
   });
+  rows.push(sliceRow(dataset, sliceStats));
+  sliceGoals.push({
+    dataset,
+    keepsFix: sliceStats.kept / Math.max(1, sliceStats.executed),
+    tokenRatio: median(sliceStats.sliceTokens) / median(sliceStats.nextTokens),
+  });
 }
 await runtime.close();
 const goal = rows.filter((r) => r.granularity === "line").map((r) => Number(r["top-5"]));
@@ -107,5 +159,8 @@ reportBench("localize", rows, {
   goal: "fix line in the top 5 for at least 60% of the bugs",
   bestLineTop5: Math.max(...goal),
   goalMet: Math.max(...goal) >= 0.6,
+  sliceGoal: "the slice keeps a fix line in at least 80% of the bugs whose fix line ran, at no more than 60% of next's median tokens",
+  sliceGoals,
+  sliceGoalMet: sliceGoals.every((g) => g.keepsFix >= 0.8 && g.tokenRatio <= 0.6),
   perBug,
 });

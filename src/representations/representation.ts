@@ -13,6 +13,7 @@ export const REPRESENTATION_NAMES = [
   "scratchpad",
   "ldb",
   "sbfl",
+  "slice",
 ] as const;
 
 export type RepresentationName = (typeof REPRESENTATION_NAMES)[number];

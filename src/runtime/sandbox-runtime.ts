@@ -11,7 +11,7 @@ import type { JobOutcome, PoolMessage, SandboxJob, SandboxPool, SharedJobData } 
 
 /** What the harness returns for a trace job; checked because it comes out of the sandbox. */
 const TraceBodySchema = TraceSchema.pick({
-  outcome: true, events: true, totalSteps: true, stdout: true, stderr: true, stdoutTruncated: true, stderrTruncated: true,
+  outcome: true, events: true, totalSteps: true, stdout: true, stderr: true, stdoutTruncated: true, stderrTruncated: true, statements: true, scopes: true,
 }).extend({ python: z.string() });
 const validateTraceBody = inPlaceValidator(TraceBodySchema, "a trace from the sandbox");
 
