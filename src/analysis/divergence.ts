@@ -31,6 +31,8 @@ export interface DivergenceEvent {
   kind: TraceEvent["kind"];
   line: number;
   function: string;
+  /** For the other run's event: its line in the failing program, when it has a counterpart. */
+  mappedLine?: number;
 }
 
 export interface Divergence {
@@ -74,13 +76,13 @@ export function compareRuns(failing: Trace, other: Trace, options: CompareOption
   const mapLine = options.mapLine ?? ((line: number) => line);
   const length = Math.min(f.events.length, o.events.length);
   for (let index = 0; index < length; index += 1) {
-    if (!samePlace(f.events[index]!, o.events[index]!, mapLine)) return divergenceAt(f, o, index, "path", options.against);
+    if (!samePlace(f.events[index]!, o.events[index]!, mapLine)) return divergenceAt(f, o, index, "path", options, mapLine);
     if (options.against === "reference" && differingAt(f, o, index).length > 0) {
-      return divergenceAt(f, o, index, "value", options.against);
+      return divergenceAt(f, o, index, "value", options, mapLine);
     }
   }
   const kind = f.events.length === o.events.length ? "none" : "path";
-  return divergenceAt(f, o, length, kind, options.against);
+  return divergenceAt(f, o, length, kind, options, mapLine);
 }
 
 function samePlace(a: TraceEvent, b: TraceEvent, mapLine: (line: number) => number | undefined): boolean {
@@ -116,7 +118,14 @@ function plain({ name: _name, ...value }: VariableChange): TracedValue {
   return value;
 }
 
-function divergenceAt(f: Run, o: Run, index: number, kind: Divergence["kind"], against: DivergenceAgainst): Divergence {
+function divergenceAt(
+  f: Run,
+  o: Run,
+  index: number,
+  kind: Divergence["kind"],
+  { against }: CompareOptions,
+  mapLine: (line: number) => number | undefined,
+): Divergence {
   const at = kind === "value" ? index : index - 1;
   const state = at >= 0 ? f.states[at]! : [];
   const variables = kind === "value" ? differingAt(f, o, index) : at >= 0 ? differingVariables(state, o.states[at]!) : [];
@@ -127,7 +136,7 @@ function divergenceAt(f: Run, o: Run, index: number, kind: Divergence["kind"], a
     commonSteps: index,
     ...(last === undefined ? {} : { last: describeEvent(last) }),
     ...(kind === "none" || failing === undefined ? {} : { failing: describeEvent(failing) }),
-    ...(kind === "none" || other === undefined ? {} : { other: describeEvent(other) }),
+    ...(kind === "none" || other === undefined ? {} : { other: withMappedLine(describeEvent(other), mapLine(other.line)) }),
     state,
     variables,
   };
@@ -135,6 +144,10 @@ function divergenceAt(f: Run, o: Run, index: number, kind: Divergence["kind"], a
 
 function describeEvent(event: TraceEvent): DivergenceEvent {
   return { step: event.step, kind: event.kind, line: event.line, function: event.function };
+}
+
+function withMappedLine(event: DivergenceEvent, mappedLine: number | undefined): DivergenceEvent {
+  return mappedLine === undefined ? event : { ...event, mappedLine };
 }
 
 export interface DivergenceContext {

@@ -2,6 +2,7 @@
 import { ConfigError } from "../core/errors.js";
 import { codeExecutorRepresentation } from "./codeexecutor.js";
 import { conciseRepresentation } from "./concise.js";
+import { divergenceRepresentation } from "./divergence.js";
 import { ldbRepresentation } from "./ldb.js";
 import { nextRepresentation } from "./next.js";
 import { noneRepresentation } from "./none.js";
@@ -28,6 +29,7 @@ const REPRESENTATIONS: Record<RepresentationName, Representation> = {
   scratchpad: scratchpadRepresentation,
   ldb: ldbRepresentation,
   sbfl: sbflRepresentation,
+  divergence: divergenceRepresentation,
 };
 
 export function isRepresentationName(name: string): name is RepresentationName {

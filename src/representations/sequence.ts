@@ -1,12 +1,14 @@
 /**
  * Sequence formats (CodeExecutor, Concise, SemCoder): the program once, then per test a
  * header, one line per entry in execution order (indented two spaces per call depth), one
- * line per gap saying what it hides, and a footer with the result.
+ * line per gap saying what it hides, and a footer with the result. With `suspiciousness`, the
+ * program's top SBFL lines end with `# suspicious #rank`.
  */
 import { emptyClipReport, type ClipReport } from "./clip.js";
 import { gapDepth, indentation, joinSections, programText } from "./entries.js";
 import { resolveRenderOptions, type RenderOptions, type ResolvedRenderOptions } from "./options.js";
 import type { RenderInput, Rendering } from "./representation.js";
+import { markSuspiciousLines, suspiciousRanks } from "./sbfl.js";
 import { omittedTestsNote, selectTests, type TestFacts } from "./test-facts.js";
 import { buildTraceView, type Gap, type StepEntry } from "./view.js";
 
@@ -28,7 +30,8 @@ export function renderSequence(
   const resolved = resolveRenderOptions(options, defaults);
   const clip = emptyClipReport();
   const { shown, omitted } = selectTests(input, resolved, clip);
-  const sections = [programText(input.program)];
+  const ranks = resolved.suspiciousness ? suspiciousRanks(input) : new Map<number, number>();
+  const sections = [markSuspiciousLines(programText(input.program), ranks)];
   for (const facts of shown) {
     const view = buildTraceView(facts.trace, input.program, resolved, clip);
     const steps = view.items.map((item) =>
