@@ -168,7 +168,9 @@ export function findDivergence(
 ): (Divergence & { passing?: number }) | undefined {
   if (context.reference !== undefined) {
     const lines = alignLines(context.program, context.reference.program);
-    return compareRuns(failing.trace, context.reference.trace, { against: "reference", mapLine: (line) => lines.get(line) });
+    // Line 0 is no source line (a script's module frame): it stays as it is.
+    const mapLine = (line: number) => (line < 1 ? line : lines.get(line));
+    return compareRuns(failing.trace, context.reference.trace, { against: "reference", mapLine });
   }
   const index = mostSimilarPassing(failing.trace, failing.inputText, context.passing);
   if (index === undefined) return undefined;
