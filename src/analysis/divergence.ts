@@ -49,6 +49,13 @@ export interface Divergence {
   /** The divergent event of each run; absent when that run had already ended. */
   failing?: DivergenceEvent;
   other?: DivergenceEvent;
+  /**
+   * The failing program's line the divergence is shown at: the line that computed a differing
+   * value; for parting paths the last shared line (where the branch was decided), or the
+   * failing run's next line when the other program has no counterpart for it (it ran code the
+   * fixed program lacks).
+   */
+  line?: number;
   /** The failing frame's variables where the divergence is judged (see the module comment). */
   state: FrameState;
   variables: DifferingVariable[];
@@ -58,6 +65,8 @@ export interface CompareOptions {
   against: DivergenceAgainst;
   /** The other run's line → the failing program's line (reference: see alignLines). */
   mapLine?: (line: number) => number | undefined;
+  /** Whether a line of the failing program has a counterpart in the other one; default: all do. */
+  hasCounterpart?: (line: number) => boolean;
 }
 
 interface Run {
@@ -123,17 +132,20 @@ function divergenceAt(
   o: Run,
   index: number,
   kind: Divergence["kind"],
-  { against }: CompareOptions,
+  { against, hasCounterpart }: CompareOptions,
   mapLine: (line: number) => number | undefined,
 ): Divergence {
   const at = kind === "value" ? index : index - 1;
   const state = at >= 0 ? f.states[at]! : [];
   const variables = kind === "value" ? differingAt(f, o, index) : at >= 0 ? differingVariables(state, o.states[at]!) : [];
   const [last, failing, other] = [f.events[index - 1], f.events[index], o.events[index]];
+  const enteredNewCode = failing !== undefined && hasCounterpart?.(failing.line) === false;
+  const line = kind === "value" ? failing?.line : kind === "path" ? (enteredNewCode ? failing.line : last?.line) : undefined;
   return {
     against,
     kind,
     commonSteps: index,
+    ...(line === undefined ? {} : { line }),
     ...(last === undefined ? {} : { last: describeEvent(last) }),
     ...(kind === "none" || failing === undefined ? {} : { failing: describeEvent(failing) }),
     ...(kind === "none" || other === undefined ? {} : { other: withMappedLine(describeEvent(other), mapLine(other.line)) }),
@@ -170,7 +182,8 @@ export function findDivergence(
     const lines = alignLines(context.program, context.reference.program);
     // Line 0 is no source line (a script's module frame): it stays as it is.
     const mapLine = (line: number) => (line < 1 ? line : lines.get(line));
-    return compareRuns(failing.trace, context.reference.trace, { against: "reference", mapLine });
+    const counterparts = new Set(lines.values());
+    return compareRuns(failing.trace, context.reference.trace, { against: "reference", mapLine, hasCounterpart: (line) => counterparts.has(line) });
   }
   const index = mostSimilarPassing(failing.trace, failing.inputText, context.passing);
   if (index === undefined) return undefined;

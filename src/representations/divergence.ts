@@ -3,9 +3,10 @@
  * variables that differ there; the program marks that line. The other run is the fixed
  * program on the same input when the input carries one (`RenderInput.reference`), else the
  * most similar passing test among the given ones (see analysis/divergence.ts). A path
- * divergence is shown at the last shared line (where the branch was decided) with each run's
- * next step; a value divergence at the line that computed the differing values. When no
- * variable differs, the failing frame's state there is shown instead.
+ * divergence is told at the last shared line (where the branch was decided) with each run's
+ * next step, a value divergence at the line that computed the differing values; the program
+ * marks the divergence's line (`Divergence.line`). When no variable differs, the failing
+ * frame's state there is shown instead.
  *
  * Source: the nearest-neighbour comparison of a failing run with a passing one (Renieris and
  * Reiss 2003) and trace alignment against a correct version (delta debugging on states,
@@ -47,7 +48,7 @@ export const divergenceRepresentation: Representation = {
     const marks = new Map<number, number[]>();
     const sections = shown.map((facts) => {
       const found = facts.failed ? divergenceOf(input, facts, context) : undefined;
-      const line = found === undefined ? undefined : markedLine(found);
+      const line = found?.line;
       if (line !== undefined) marks.set(line, [...(marks.get(line) ?? []), facts.number]);
       return [...factLines(facts), ...(facts.failed ? describe(found, context) : [])].join("\n");
     });
@@ -74,11 +75,6 @@ function divergenceOf(input: RenderInput, facts: TestFacts, context: Context): F
       ...(reference === undefined || input.reference === undefined ? {} : { reference: { program: input.reference, trace: reference } }),
     },
   );
-}
-
-/** The line a divergence is shown at: the decision of a path divergence, the computation of a value one. */
-function markedLine(found: Found): number | undefined {
-  return found.kind === "value" ? found.failing?.line : found.kind === "path" ? found.last?.line : undefined;
 }
 
 function markLines(source: readonly string[], marks: Map<number, number[]>): string {

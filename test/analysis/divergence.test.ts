@@ -59,6 +59,7 @@ describe("pass/fail divergence", () => {
       against: "passing",
       passing: 2,
       kind: "path",
+      line: 4,
       last: { line: 4, kind: "line" },
       failing: { line: 6, kind: "line" },
       other: { line: 5, kind: "line" },
@@ -89,6 +90,16 @@ describe("pass/fail divergence", () => {
     // Both runs reached line 4 with the same values: the difference is in the condition.
     expect(divergence.variables).toEqual([]);
     expect(divergence.state.map((variable) => `${variable.name}=${variable.repr}`)).toEqual(["xs=[1, 3]", "limit=3", "total=1", "x=3"]);
+  });
+
+  it("shows a parting at the failing run's next line when the fixed program has no counterpart for it", async () => {
+    const buggy = "def f(xs):\n    out = []\n    for x in xs:\n        if x < 0:\n            continue\n        out.append(x)\n    return out\n";
+    const fixed = "def f(xs):\n    out = []\n    for x in xs:\n        out.append(x)\n    return out\n";
+    const divergence = findDivergence(
+      { trace: await trace(buggy, "f([-1])"), inputText: "" },
+      { program: buggy, reference: { program: fixed, trace: await trace(fixed, "f([-1])") }, passing: [] },
+    );
+    expect(divergence).toMatchObject({ kind: "path", line: 4, last: { line: 3 }, failing: { line: 4 }, other: { line: 4, mappedLine: 6 } });
   });
 
   it("reports no divergence for runs that agree throughout, and where one run stops early", async () => {
