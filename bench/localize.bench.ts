@@ -5,8 +5,9 @@
  * of a random order of the executed lines (its exact expected top-k, in the same run); how
  * often the line a divergence marks is a fix line (against the most similar passing test, and
  * against the reference on the same input); and o200k_base tokens of `sbfl` and `divergence`
- * against `next` and `concise` on the same traced tests.
- * Usage: npm run bench:localize [-- --data-dir ../shared/data --limit 40]; no --limit = all bugs.
+ * against `next` and `concise` on the same traced tests. MUSE and Metallaxis run on the first
+ * `--mutation-limit` (30) localized bugs of each set, next to Ochiai on the same bugs.
+ * Usage: npm run bench:localize [-- --data-dir ../shared/data --limit 40 --mutation-limit 30]; no --limit = all bugs.
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -18,6 +19,8 @@ import type { RenderInput, RenderTest } from "../src/representations/representat
 import { loadBenchmark } from "../src/datasets/registry.js";
 import { createEvaluator } from "../src/evaluation/evaluator.js";
 import { localize } from "../src/evaluation/localize.js";
+import { MBFL_FORMULAS, localizeByMutation } from "../src/pairs/mutation-localization.js";
+import { loadPythonParser } from "../src/pairs/python-parser.js";
 import { render } from "../src/representations/registry.js";
 import { loadTokenizer } from "../src/representations/tokenizers/index.js";
 import { createRuntime } from "../src/runtime/index.js";
@@ -27,13 +30,29 @@ const { values } = parseArgs({
   options: {
     "data-dir": { type: "string", default: join(import.meta.dirname, "../../shared/data") },
     limit: { type: "string" },
+    "mutation-limit": { type: "string", default: "30" },
   },
 });
 const limit = values.limit === undefined ? Infinity : Number(values.limit);
+/** Mutation-based localization judges every mutant on every traced test: it runs on the first N localized bugs of each set. */
+const mutationLimit = Number(values["mutation-limit"]);
+const parser = await loadPythonParser();
 const runtime = createRuntime("pyodide");
 const evaluator = createEvaluator(runtime);
 const tokenizer = await loadTokenizer("o200k_base");
 const TOPS = [1, 3, 5] as const;
+
+/** MUSE and Metallaxis hits at top-1/3/5 (and the SBFL hits on the same bugs, to compare like with like). */
+async function mutationHits(problem: Problem, result: Localization, fix: Set<number>, hits: Record<string, number[]>): Promise<void> {
+  const lines = new Set(result.spectra.filter((s) => s.failed).flatMap((s) => [...s.lines]));
+  const testIds = result.traces.map((t) => t.testId);
+  const mutation = await localizeByMutation(evaluator, problem, problem.candidate!, { parser, testIds, lines });
+  for (const formula of [...MBFL_FORMULAS, "ochiai"] as const) {
+    const ranking = formula === "ochiai" ? result.lines.ochiai : mutation.lines[formula];
+    for (const top of TOPS) (hits[`mutation-set ${formula} top-${top}`] ??= []).push(ranking.slice(0, top).some((r) => fix.has(r.line)) ? 1 : 0);
+  }
+  (hits["mutation-set mutants"] ??= []).push(mutation.mutants);
+}
 
 /** The chance that k lines drawn at random from n executed lines, m of them fix lines, hold one. */
 function randomTopK(n: number, m: number, k: number): number {
@@ -99,6 +118,7 @@ for (const dataset of ["humaneval-repair", "mbpp-repair"]) {
         (hits[`${formula} function top-${top}`] ??= []).push(functions.slice(0, top).some((f) => f.lines.some((l) => fix.has(l))) ? 1 : 0);
       }
     }
+    if (localized <= mutationLimit) await mutationHits(problem, result, fix, hits);
     const input = await renderInputOf(problem, result, false);
     const withReference = await renderInputOf(problem, result, true);
     (hits["divergence passing"] ??= []).push(divergenceHit(input, result, fix));
@@ -118,6 +138,13 @@ for (const dataset of ["humaneval-repair", "mbpp-repair"]) {
   const random: Record<string, string | number> = { dataset, formula: "random order (anchor, expected)", granularity: "line", bugs: localized };
   for (const top of TOPS) random[`top-${top}`] = Number(share(`random line top-${top}`).toFixed(3));
   rows.push(random);
+  const mutationBugs = (hits["mutation-set mutants"] ?? []).length;
+  const mutationShare = (key: string) => Number(((hits[key] ?? []).reduce((s, x) => s + x, 0) / Math.max(1, mutationBugs)).toFixed(3));
+  for (const formula of [...MBFL_FORMULAS, "ochiai"]) {
+    const row: Record<string, string | number> = { dataset, formula: `${formula} (mutation subset, median ${median(hits["mutation-set mutants"] ?? [0])} mutants)`, granularity: "line", bugs: mutationBugs };
+    for (const top of TOPS) row[`top-${top}`] = mutationShare(`mutation-set ${formula} top-${top}`);
+    rows.push(row);
+  }
   for (const against of ["passing", "reference"]) {
     const share1 = Number(share(`divergence ${against}`).toFixed(3));
     rows.push({ dataset, formula: `divergence vs ${against} (marked line is a fix line)`, granularity: "line", bugs: localized, "top-1": share1, "top-3": "-", "top-5": "-" });
