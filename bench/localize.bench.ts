@@ -98,7 +98,7 @@ for (const dataset of ["humaneval-repair", "mbpp-repair"]) {
   for (const problem of problems) {
     if (problem.candidate === undefined || problem.reference === undefined) continue;
     const fix = unmatchedLines(problem.candidate, problem.reference);
-    let result;
+    let result: Localization;
     try {
       result = await localize(runtime, evaluator, problem, problem.candidate);
     } catch (error) {

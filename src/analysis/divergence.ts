@@ -262,10 +262,10 @@ function commonLines(program: string, other: string): (readonly [number, number]
     if (a[i] === b[j]) {
       pairs.push([i + 1, j + 1]);
       [i, j] = [i + 1, j + 1];
-    } else if (table[i + 1]![j]! >= table[i]![j + 1]!) {
-      i += 1;
-    } else {
+    } else if (table[i]![j + 1]! >= table[i + 1]![j]!) {
       j += 1;
+    } else {
+      i += 1;
     }
   }
   return pairs;

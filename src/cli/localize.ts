@@ -11,6 +11,7 @@ import type { Evaluator } from "../evaluation/evaluator-types.js";
 import { localize, type Localization } from "../evaluation/localize.js";
 import { MBFL_FORMULAS, localizeByMutation } from "../pairs/mutation-localization.js";
 import { loadPythonParser, type PythonParser } from "../pairs/python-parser.js";
+import { benchmarkOptionsFrom, commaList } from "./options.js";
 import { action, log, writeJsonLine } from "./output.js";
 import { addRuntimeOptions, runtimeFrom, type RuntimeFlags } from "./runtime-options.js";
 
@@ -20,7 +21,7 @@ interface LocalizeFlags extends RuntimeFlags {
   dataset?: string;
   benchmarkFile?: string;
   dataDir?: string;
-  tasks?: string;
+  tasks?: string[];
   formula: string;
   json?: boolean;
 }
@@ -40,22 +41,14 @@ export function registerLocalizeCommand(program: Command): void {
     .option("--dataset <name>", "localize each problem's candidate (repair sets, generic format)")
     .option("--benchmark-file <path>", "the dataset's file (generic format)")
     .option("--data-dir <dir>", "folder laid out like the public releases")
-    .option("--tasks <ids>", "comma-separated task ids")
+    .option("--tasks <ids>", "comma-separated task ids", commaList)
     .option("--formula <name>", `one of ${FORMULAS.join(", ")} (the last two mutate the executed lines)`, "ochiai")
     .option("--json", "one line per problem: {id, formula, ranking}");
   addRuntimeOptions(command).action(action(async (file: string | undefined, flags: LocalizeFlags) => runLocalize(file, flags)));
 }
 
 async function problemsFrom(file: string | undefined, flags: LocalizeFlags): Promise<Problem[]> {
-  if (flags.dataset !== undefined) {
-    const tasks = flags.tasks?.split(",").map((id) => id.trim());
-    return loadBenchmark(flags.dataset, {
-      ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
-      ...(flags.benchmarkFile ? { path: flags.benchmarkFile } : {}),
-      ...(tasks ? { tasks } : {}),
-      onWarning: log,
-    });
-  }
+  if (flags.dataset !== undefined) return loadBenchmark(flags.dataset, benchmarkOptionsFrom(flags));
   if (file === undefined || flags.tests === undefined || flags.entryPoint === undefined) {
     throw new ConfigError("give PROGRAM.py --tests TESTS.jsonl --entry-point NAME, or --dataset NAME");
   }
@@ -71,8 +64,9 @@ async function problemsFrom(file: string | undefined, flags: LocalizeFlags): Pro
 }
 
 async function runLocalize(file: string | undefined, flags: LocalizeFlags): Promise<void> {
-  const formula = FORMULAS.find((name) => name === flags.formula);
-  if (formula === undefined) throw new ConfigError(`unknown formula "${flags.formula}"; expected one of: ${FORMULAS.join(", ")}`);
+  const parsed = z.enum(FORMULAS).safeParse(flags.formula);
+  if (!parsed.success) throw new ConfigError(`unknown formula "${flags.formula}"; expected one of: ${FORMULAS.join(", ")}`);
+  const formula = parsed.data;
   const parser = MBFL_FORMULAS.some((name) => name === formula) ? await loadPythonParser() : undefined;
   const problems = await problemsFrom(file, flags);
   const runtime = runtimeFrom(flags);
