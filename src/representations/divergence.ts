@@ -19,7 +19,7 @@ import { emptyClipReport, type ClipReport } from "./clip.js";
 import { joinSections, programText } from "./entries.js";
 import { resolveRenderOptions, type RenderOptions, type ResolvedRenderOptions } from "./options.js";
 import type { RenderInput, Representation } from "./representation.js";
-import { actualLabel, isFailing, omittedTestsNote, selectTests, testHeading, type TestFacts } from "./test-facts.js";
+import { FACT_WIDTH_FACTOR, factLines, isFailing, omittedTestsNote, selectTests, type TestFacts } from "./test-facts.js";
 import { formatValue } from "./values.js";
 
 const defaults: RenderOptions = {};
@@ -86,13 +86,6 @@ function markLines(source: readonly string[], marks: Map<number, number[]>): str
     .join("\n");
 }
 
-function factLines(facts: TestFacts): string[] {
-  const lines = [testHeading(facts)];
-  if (facts.expected !== undefined) lines.push(`Expected: ${facts.expected}`);
-  lines.push(`Actual: ${actualLabel(facts.actual)}`);
-  return lines;
-}
-
 function describe(found: Found | undefined, context: Context): string[] {
   if (found === undefined) return ["Divergence: no passing test or fixed program to compare with."];
   const other = otherName(found, context);
@@ -121,7 +114,7 @@ function describe(found: Found | undefined, context: Context): string[] {
 function otherName(found: Found, context: Context): string {
   if (found.against === "reference") return "the fixed program on the same input";
   const input = context.passing[found.passing!]!.inputText;
-  return `the passing test ${formatValue(input, context.options.valueWidth * 4, context.clip)}`;
+  return `the passing test ${formatValue(input, context.options.valueWidth * FACT_WIDTH_FACTOR, context.clip)}`;
 }
 
 function place(event: DivergenceEvent | undefined, context: Context): string {
