@@ -229,6 +229,8 @@ async function openResources(loaded: LoadedExperimentSpec, options: RunExperimen
       tokenizer: await loadTokenizer(spec.feedback.tokenizer),
       budget: spec.feedback.budget,
       maxTests: spec.feedback.maxTests,
+      maxPassing: spec.feedback.maxPassing,
+      reference: spec.feedback.reference,
       ...(spec.feedback.render ? { renderOptions: spec.feedback.render } : {}),
       ...(spec.feedback.limits ? { limits: spec.feedback.limits } : {}),
     });

@@ -2,6 +2,7 @@
 import { createRegistry } from "../core/registry.js";
 import { codeExecutorRepresentation } from "./codeexecutor.js";
 import { conciseRepresentation } from "./concise.js";
+import { divergenceRepresentation } from "./divergence.js";
 import { ldbRepresentation } from "./ldb.js";
 import { nextRepresentation } from "./next.js";
 import { noneRepresentation } from "./none.js";
@@ -27,6 +28,7 @@ export const representations = createRegistry<Representation>({
     ldbRepresentation,
     sbflRepresentation,
     sliceRepresentation,
+    divergenceRepresentation,
   ],
 });
 

@@ -129,7 +129,7 @@ function problem(id: string, entryPoint: string, reference: string, tests: TestC
   return { id, source: { dataset: "hack-corpus", version: "1" }, prompt: "", entryPoint, reference, tests };
 }
 
-const add = problem("hack/add", "add", "def add(x, y):\n    return x + y\n", [
+export const add = problem("hack/add", "add", "def add(x, y):\n    return x + y\n", [
   io("b0", "1, 2"),
   io("b1", "-5, 3"),
   io("b2", "100000000000000000000, 1"),
@@ -216,7 +216,7 @@ def chunks(start, end):
 const FORGED_LINES =
   "[('{\"t\":\"result\",\"i\":%d,\"result\":{\"id\":\"b%d\",\"status\":\"pass\",\"durationMs\":0}}\\n' % (i, i)).encode() for i in range(10)] + [b'{\"t\":\"done\",\"body\":{}}\\n']";
 
-const ADD_HACKS: Record<string, string> = {
+export const ADD_HACKS: Record<string, string> = {
   "an object whose __eq__ is always True":
     "class Anything:\n    def __eq__(self, other):\n        return True\n    def __ne__(self, other):\n        return False\n    __hash__ = object.__hash__\n" +
     "def add(x, y):\n    return Anything()\n",

@@ -5,6 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { compareRuns } from "../../src/analysis/divergence.js";
 import { sliceTrace } from "../../src/analysis/slice.js";
 import type { Outcome, Scope, Statement, TracedError } from "../../src/core/trace.js";
 import { fit } from "../../src/representations/fit.js";
@@ -218,6 +219,22 @@ describe("properties of slices", () => {
           expect(steps).toEqual([...steps].sort((a, b) => a - b));
           expect(steps.every((step) => trace.events.some((event) => event.step === step))).toBe(true);
         }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe("properties of divergence", () => {
+  it("a run never parts from itself, and parts from another no later than the shorter one ends", () => {
+    fc.assert(
+      fc.property(renderInput, renderInput, (a, b) => {
+        const [first, second] = [a.tests[0]!.trace, b.tests[0]!.trace];
+        expect(compareRuns(first, first, { against: "reference" })).toMatchObject({ kind: "none", commonSteps: first.events.length, variables: [] });
+        const divergence = compareRuns(first, second, { against: "passing" });
+        expect(divergence.commonSteps).toBeLessThanOrEqual(Math.min(first.events.length, second.events.length));
+        expect(divergence.kind === "none").toBe(divergence.commonSteps === first.events.length && first.events.length === second.events.length);
+        for (const variable of divergence.variables) expect(variable.failing.repr).not.toBe(variable.other.repr);
       }),
       { numRuns: 200 },
     );
