@@ -463,6 +463,8 @@ export function runtimeConformance(name: string, create: (poolSize: number) => R
         const run = await script("import os, sys\nprint('flushed', flush=True)\nprint('buffered')\nos._exit(4)\nprint('never')");
         expect(run).toMatchObject({ exitCode: 4, stdout: "flushed\n" });
         expect(run.stopped).toBeUndefined();
+        // CPython flushes once the main module is done, before the exit functions run.
+        expect(await script("import atexit, os\natexit.register(os._exit, 5)\nprint('kept')")).toMatchObject({ exitCode: 5, stdout: "kept\n" });
       });
 
       it("writes the given files into its working folder and reads back the asked ones", async () => {

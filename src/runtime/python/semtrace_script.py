@@ -228,11 +228,7 @@ def _drain(captures):
 
 
 class _HardExit(BaseException):
-    """os._exit in a program run in this interpreter: its status, once the output is sealed."""
-
-    def __init__(self, status):
-        super().__init__(status)
-        self.status = status
+    """os._exit in a program run in this interpreter, raised once its output is sealed."""
 
 
 class _Sink(io.RawIOBase):
@@ -263,8 +259,13 @@ def _run_in_process(path, work, stdin, cap, board):
         io.TextIOWrapper(io.BufferedWriter(err), encoding="utf-8", errors="backslashreplace", line_buffering=True),
     )
 
+    # The first hard exit decides, even if the program (or atexit, which reports and goes on)
+    # catches the exception that stands for it.
+    hard_exits = []
+
     def hard_exit(status):
         out.sealed = err.sealed = True
+        hard_exits.append(status)
         raise _HardExit(status)
 
     main = types.ModuleType("__main__")
@@ -278,8 +279,10 @@ def _run_in_process(path, work, stdin, cap, board):
     atexit._clear()
     try:
         status = _run_main(path, main.__dict__, board)
-    except _HardExit as exit_:
-        status = exit_.status & 0xFF
+    except _HardExit:
+        status = None
+    if hard_exits:
+        return _observation(hard_exits[0] & 0xFF, out.capture, err.capture)
     if status is None:
         return _observation(None, out.capture, err.capture, interrupted=True)
     return _observation(status, out.capture, err.capture)
@@ -308,10 +311,16 @@ def _run_main(path, namespace, board):
 
 
 def _finalize():
-    """CPython's exit: the program's exit functions run, then its output is flushed."""
+    """CPython's end of a run: its output is flushed once the main module is done, then the
+    exit functions run, then the output is flushed again."""
     import atexit
 
+    _flush()
     atexit._run_exitfuncs()
+    _flush()
+
+
+def _flush():
     for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
         try:
             stream.flush()
