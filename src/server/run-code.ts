@@ -118,7 +118,7 @@ export function responseOf(run: ScriptRun): RunCodeResponse {
 export function runResultOf(run: ScriptRun): CommandRunResult {
   const executionTime = run.durationMs / 1000;
   if (run.stopped?.kind === "crashed") {
-    return { status: "Error", execution_time: null, return_code: null, stdout: null, stderr: `the sandbox lost the run: ${run.stopped.detail}` };
+    return { status: "Error", execution_time: null, return_code: null, stdout: null, stderr: run.stopped.detail };
   }
   if (run.stopped?.kind === "timeout") {
     return { status: "TimeLimitExceeded", execution_time: executionTime, return_code: null, stdout: run.stdout, stderr: run.stderr };
