@@ -459,6 +459,13 @@ export function runtimeConformance(name: string, create: (poolSize: number) => R
         expect(syntax.stderr).toMatch(/line 1\n {4}def f\(:\n.*\nSyntaxError: /s);
       });
 
+      it("captures what it writes to descriptors 1 and 2 directly, in order with sys.stdout", async () => {
+        const run = await script("import os, sys\nprint('a')\nsys.stdout.flush()\nos.write(1, b'b\\n')\nos.write(2, b'e\\n')\nprint('c')");
+        expect(run).toMatchObject({ exitCode: 0, stdout: "a\nb\nc\n", stderr: "e\n" });
+        await single.runScript({ program: "import os\nos.close(1)\nos.close(2)\nos.close(0)", timeoutMs: 5000 });
+        expect(await single.runScript({ program: "import os\nprint(input())\nos.write(2, b'!')", stdin: "next\n", timeoutMs: 5000 })).toMatchObject({ exitCode: 0, stdout: "next\n", stderr: "!" });
+      });
+
       it("ends at os._exit with its status, keeping only the output that was flushed", async () => {
         const run = await script("import os, sys\nprint('flushed', flush=True)\nprint('buffered')\nos._exit(4)\nprint('never')");
         expect(run).toMatchObject({ exitCode: 4, stdout: "flushed\n" });

@@ -192,6 +192,7 @@ interface FsNode {
 }
 interface FsStream {
   position: number;
+  fd: number | null;
 }
 interface EmscriptenFs {
   nodePermissions(node: FsNode, perms: string): number;
@@ -288,7 +289,11 @@ class CleanImage {
     fs.streams.length = 0;
     this.streams.forEach(({ stream, position }, fd) => {
       fs.streams[fd] = stream;
-      if (stream) stream.position = position;
+      if (stream) {
+        stream.position = position;
+        // A job that closed the descriptor (os.close, os.dup2 over it) marked the stream closed.
+        stream.fd = fd;
+      }
     });
     // Back to the saved folder first: a folder the job made and entered could not be removed.
     fs.chdir(this.cwd);

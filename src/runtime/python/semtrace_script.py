@@ -44,9 +44,9 @@ def run_script(payload, emit, board):
         try:
             _write_files(work, payload["files"])
             fetch_paths = [_inside(work, path) for path in payload["fetchFiles"]]
+            path = _program_file(work, payload["program"])
         except ScriptError as error:
             return {"error": str(error)}
-        path = _program_file(work, payload["program"])
         board.enter(0)
         started = time.perf_counter()
         run = (_run_process if _CAN_SPAWN else _run_in_process)(path, work, payload["stdin"], limits["maxOutputBytes"], board)
@@ -84,8 +84,11 @@ def _write_files(work, files):
 def _program_file(work, program):
     # A fresh name, as SandboxFusion's temporary file, so that no given file is overwritten.
     handle, path = tempfile.mkstemp(suffix=".py", dir=work)
-    with os.fdopen(handle, "w", encoding="utf-8") as file:
-        file.write(program)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", errors="surrogatepass") as file:
+            file.write(program)
+    except OSError as error:
+        raise ScriptError(f"cannot write the program: {error.strerror}") from None
     return path
 
 
@@ -95,11 +98,14 @@ def _fetch(work, relatives, paths, budget):
     files, missing, oversized = {}, [], []
     for relative, path in zip(relatives, paths):
         real = os.path.realpath(path)
-        if not real.startswith(work + os.sep) or not os.path.isfile(real):
+        try:
+            if not real.startswith(work + os.sep) or not os.path.isfile(real):
+                raise FileNotFoundError(relative)
+            with open(real, "rb") as handle:
+                data = handle.read(budget + 1)
+        except OSError:  # also one the program made unreadable
             missing.append(relative)
             continue
-        with open(real, "rb") as handle:
-            data = handle.read(budget + 1)
         if len(data) > budget:
             oversized.append(relative)
             continue
@@ -231,20 +237,41 @@ class _HardExit(BaseException):
     """os._exit in a program run in this interpreter, raised once its output is sealed."""
 
 
-class _Sink(io.RawIOBase):
-    """The raw stream under the program's sys.stdout or sys.stderr. Sealed at a hard exit, so
+class _Descriptor(io.RawIOBase):
+    """File descriptor 1 or 2 sent, for one run, to a capture file outside the working folder.
+    It is the raw stream under the program's sys.stdout or sys.stderr, as in CPython, so what
+    the program writes there and with os.write(fd, …) lands in order. Sealed at a hard exit, so
     that what the program's buffers still held is lost, as it is when CPython exits so."""
 
-    def __init__(self, cap):
-        self.capture, self.sealed = _Capture(cap), False
+    def __init__(self, fd, cap):
+        self.fd, self.cap, self.end = fd, cap, None
+        self.saved = os.dup(fd)
+        capture, self.path = tempfile.mkstemp(prefix="output-")
+        os.dup2(capture, fd)
+        os.close(capture)
 
     def writable(self):
         return True
 
     def write(self, data):
-        if not self.sealed:
-            self.capture.add(bytes(data))
+        # Past the cap the rest is dropped: a program printing for ever must not fill memory.
+        if self.end is None and os.fstat(self.fd).st_size <= self.cap:
+            os.write(self.fd, data)
         return len(data)
+
+    def seal(self):
+        self.end = os.fstat(self.fd).st_size
+
+    def finish(self):
+        """Puts the descriptor back and returns what was written to it, up to the seal."""
+        end = os.fstat(self.fd).st_size if self.end is None else self.end
+        os.dup2(self.saved, self.fd)
+        os.close(self.saved)
+        capture = _Capture(self.cap)
+        with open(self.path, "rb") as file:
+            capture.add(file.read(min(end, self.cap + 1)))
+        os.remove(self.path)
+        return capture
 
 
 def _run_in_process(path, work, stdin, cap, board):
@@ -252,7 +279,7 @@ def _run_in_process(path, work, stdin, cap, board):
     import builtins
     import posix
 
-    out, err = _Sink(cap), _Sink(cap)
+    out, err = _Descriptor(1, cap), _Descriptor(2, cap)
     streams = (
         io.TextIOWrapper(io.BytesIO(stdin.encode("utf-8")), encoding="utf-8"),
         io.TextIOWrapper(io.BufferedWriter(out), encoding="utf-8"),
@@ -264,7 +291,8 @@ def _run_in_process(path, work, stdin, cap, board):
     hard_exits = []
 
     def hard_exit(status):
-        out.sealed = err.sealed = True
+        out.seal()
+        err.seal()
         hard_exits.append(status)
         raise _HardExit(status)
 
@@ -281,11 +309,12 @@ def _run_in_process(path, work, stdin, cap, board):
         status = _run_main(path, main.__dict__, board)
     except _HardExit:
         status = None
+    stdout, stderr = out.finish(), err.finish()
     if hard_exits:
-        return _observation(hard_exits[0] & 0xFF, out.capture, err.capture)
+        return _observation(hard_exits[0] & 0xFF, stdout, stderr)
     if status is None:
-        return _observation(None, out.capture, err.capture, interrupted=True)
-    return _observation(status, out.capture, err.capture)
+        return _observation(None, stdout, stderr, interrupted=True)
+    return _observation(status, stdout, stderr)
 
 
 def _run_main(path, namespace, board):
