@@ -166,7 +166,7 @@ describe.each(["cpython", "pyodide"])("POST /run_code on %s, scored by a verl-st
       const hostile = await checkCorrectness(url, DOUBLER, program, 2);
       expect(allCorrect(hostile.results), JSON.stringify(hostile)).toBe(false);
       expect((await checkCorrectness(url, DOUBLER, HONEST)).results).toEqual([true, true, true]);
-    }, 60_000);
+    }, 180_000);
   }
 
   it("leaves no file, environment or module behind for the next request", async () => {
@@ -196,7 +196,7 @@ describe.each(["cpython", "pyodide"])("POST /run_code on %s, scored by a verl-st
     try {
       let stderr = "";
       child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-      await expect.poll(() => stderr, { timeout: 60_000, interval: 100 }).toContain("listening on");
+      await expect.poll(() => stderr, { timeout: 120_000, interval: 100 }).toContain("listening on");
       const served = `http://127.0.0.1:${port}/run_code`;
       expect((await checkCorrectness(served, DOUBLER, HONEST)).results).toEqual([true, true, true]);
       expect((await checkCorrectness(served, DOUBLER, "while True:\n    pass\n", 1)).results).toEqual([-3, -3, -3]);
@@ -205,5 +205,5 @@ describe.each(["cpython", "pyodide"])("POST /run_code on %s, scored by a verl-st
       child.kill("SIGTERM");
       await once(child, "exit");
     }
-  }, 120_000);
+  }, 240_000);
 });
