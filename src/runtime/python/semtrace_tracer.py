@@ -1218,7 +1218,7 @@ def _interrupt_handler(board):
 
 
 def run_job(job, emit, reset, board=None):
-    """The entry point both runtimes call: a `trace` or `execute` job of one program, as a dict.
+    """The entry point both runtimes call: a `trace`, `execute` or `script` job of one program, as a dict.
     `reset(reach)` restores the interpreter between the runs of a trace job and says whether it
     can go on."""
     board = board or PhaseBoard()
@@ -1232,6 +1232,10 @@ def run_job(job, emit, reset, board=None):
 
     previous = signal.signal(signal.SIGINT, on_interrupt)
     try:
+        if job["kind"] == "script":
+            import semtrace_script
+
+            return semtrace_script.run_script(payload, emit, board)
         if job["kind"] == "trace":
             return trace_runs(payload["program"], payload["inputs"], payload["limits"], emit, reset_keeping_handler, board)
         return execute_program(payload["program"], payload["entryPoint"], payload["tests"], payload["limits"], emit, board)
