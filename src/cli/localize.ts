@@ -8,6 +8,7 @@ import type { Problem } from "../core/problem.js";
 import { loadBenchmark } from "../datasets/index.js";
 import { createEvaluator } from "../evaluation/evaluator.js";
 import { localize } from "../evaluation/localize.js";
+import { benchmarkOptionsFrom, commaList } from "./options.js";
 import { action, log, writeJsonLine } from "./output.js";
 import { addRuntimeOptions, runtimeFrom, type RuntimeFlags } from "./runtime-options.js";
 
@@ -17,7 +18,7 @@ interface LocalizeFlags extends RuntimeFlags {
   dataset?: string;
   benchmarkFile?: string;
   dataDir?: string;
-  tasks?: string;
+  tasks?: string[];
   formula: string;
   json?: boolean;
 }
@@ -34,22 +35,14 @@ export function registerLocalizeCommand(program: Command): void {
     .option("--dataset <name>", "localize each problem's candidate (repair sets, generic format)")
     .option("--benchmark-file <path>", "the dataset's file (generic format)")
     .option("--data-dir <dir>", "folder laid out like the public releases")
-    .option("--tasks <ids>", "comma-separated task ids")
+    .option("--tasks <ids>", "comma-separated task ids", commaList)
     .option("--formula <name>", `one of ${SBFL_FORMULAS.join(", ")}`, "ochiai")
     .option("--json", "one line per problem: {id, formula, ranking}");
   addRuntimeOptions(command).action(action(async (file: string | undefined, flags: LocalizeFlags) => runLocalize(file, flags)));
 }
 
 async function problemsFrom(file: string | undefined, flags: LocalizeFlags): Promise<Problem[]> {
-  if (flags.dataset !== undefined) {
-    const tasks = flags.tasks?.split(",").map((id) => id.trim());
-    return loadBenchmark(flags.dataset, {
-      ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
-      ...(flags.benchmarkFile ? { path: flags.benchmarkFile } : {}),
-      ...(tasks ? { tasks } : {}),
-      onWarning: log,
-    });
-  }
+  if (flags.dataset !== undefined) return loadBenchmark(flags.dataset, benchmarkOptionsFrom(flags));
   if (file === undefined || flags.tests === undefined || flags.entryPoint === undefined) {
     throw new ConfigError("give PROGRAM.py --tests TESTS.jsonl --entry-point NAME, or --dataset NAME");
   }

@@ -28,7 +28,7 @@ import { loadFewShotExamples, renderFewShotPrefix } from "../tasks/few-shot.js";
 import { type Task, loadTask } from "../tasks/task.js";
 import { type Cell, type RunConfig, planExperiment } from "./plan.js";
 import { type CellKey, type RunStore, openRunStore } from "./run-store.js";
-import { type ExperimentSpec, type LoadedExperimentSpec, type ModelSpec, loadExperimentSpec, strategyLabel } from "./spec.js";
+import { type ExperimentSpec, type LoadedExperimentSpec, type ModelSpec, hashExperimentSpec, loadExperimentSpec, strategyLabel } from "./spec.js";
 
 export interface RunProgress {
   total: number;
@@ -44,6 +44,8 @@ export interface RunExperimentOptions {
   outDir: string;
   /** Data folder searched first for benchmark and replay files. */
   dataDir?: string;
+  /** The benchmark's own file, in place of the spec's `benchmark.path`; it is part of the run's identity, as the spec's is. */
+  benchmarkFile?: string;
   onProgress?: (progress: RunProgress) => void;
   onLog?: (message: string) => void;
   env?: NodeJS.ProcessEnv;
@@ -69,7 +71,7 @@ interface RunResources {
 }
 
 export async function runExperiment(options: RunExperimentOptions): Promise<RunSummary> {
-  const loaded = await loadExperimentSpec(options.specPath);
+  const loaded = withBenchmarkFile(await loadExperimentSpec(options.specPath), options.benchmarkFile);
   const log = options.onLog ?? (() => {});
   const store = openRunStore(options.outDir);
   try {
@@ -81,6 +83,12 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunS
   } finally {
     store.close();
   }
+}
+
+function withBenchmarkFile(loaded: LoadedExperimentSpec, file: string | undefined): LoadedExperimentSpec {
+  if (file === undefined) return loaded;
+  const spec = { ...loaded.spec, benchmark: { ...loaded.spec.benchmark, path: resolve(file) } };
+  return { ...loaded, spec, hash: hashExperimentSpec(spec) };
 }
 
 async function runCells(

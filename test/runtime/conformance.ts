@@ -352,12 +352,12 @@ export function runtimeConformance(name: string, create: (poolSize: number) => R
           entryPoint: "value",
           tests: ["plain", "liar", "counter", "generator"].map((kind) => ({ id: kind, kind: "call" as const, args: `'${kind}'`, timeoutMs: 2000 })),
         });
-        const valueOf = (index: number) => {
+        const valueAt = (index: number) => {
           const outcome = response.runs[index]?.outcomes[0];
           return outcome?.outcome === "returned" ? outcome.value : undefined;
         };
         expect(ExecuteResponseSchema.parse(response)).toEqual(response);
-        const plain = valueOf(0);
+        const plain = valueAt(0);
         expect(plain?.type).toBe("tuple");
         const items = plain?.type === "tuple" ? plain.items : [];
         expect(items.map((item) => item.type)).toEqual(["int", "float", "str", "bytes", "none", "bool", "dict", "set", "complex", "int", "float", "float", "float", "list", "int"]);
@@ -367,9 +367,9 @@ export function runtimeConformance(name: string, create: (poolSize: number) => R
         expect(items.slice(11, 13)).toEqual([{ type: "float", value: 2 }, { type: "float", value: 1e300 }]);
         expect(items[13]).toEqual({ type: "list", items: [0.5, -2, 3.25].map((value) => ({ type: "float", value })) });
         expect(items[14]).toEqual({ type: "int", value: -(7n ** 30n) });
-        expect(valueOf(1)).toMatchObject({ type: "opaque", typeName: "__main__.Liar" });
-        expect(valueOf(2)).toMatchObject({ type: "dict", className: "Counter" });
-        expect(valueOf(3)).toMatchObject({ type: "opaque", typeName: "generator" });
+        expect(valueAt(1)).toMatchObject({ type: "opaque", typeName: "__main__.Liar" });
+        expect(valueAt(2)).toMatchObject({ type: "dict", className: "Counter" });
+        expect(valueAt(3)).toMatchObject({ type: "opaque", typeName: "generator" });
       });
 
       it("stops after the test the caller says, and runs no further", async () => {
