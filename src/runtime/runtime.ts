@@ -1,5 +1,5 @@
-import type { ExecuteRequestData, ExecuteResponse, TestRun } from "../config/execute-schema.js";
-import type { Limits, RuntimeName, Trace, TraceInput } from "../core/trace.js";
+import type { ExecuteRequestData, ExecuteResponse, TestRun, TraceRequest } from "../config/runtime-schema.js";
+import type { Limits, RuntimeName, Trace } from "../core/trace.js";
 
 export const DEFAULT_LIMITS: Limits = {
   timeoutMs: 10_000,
@@ -9,13 +9,7 @@ export const DEFAULT_LIMITS: Limits = {
   memoryMb: 1_024,
 };
 
-export interface TraceRequest {
-  program: string;
-  input: TraceInput;
-  limits?: Partial<Limits>;
-}
-
-export type { CallOutcome, ExecuteResponse, ExecuteTest, TestRun } from "../config/execute-schema.js";
+export type { CallOutcome, ExecuteResponse, ExecuteTest, TestRun, TraceRequest } from "../config/runtime-schema.js";
 
 export type ExecuteRequest = ExecuteRequestData & {
   /** Asked after each test in order: true ends the run there (the rest get no run). */

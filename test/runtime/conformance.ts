@@ -3,7 +3,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ExecuteResponseSchema } from "../../src/config/execute-schema.js";
+import { ExecuteResponseSchema } from "../../src/config/runtime-schema.js";
 import { TraceSchema } from "../../src/config/trace-schema.js";
 import type { Trace } from "../../src/core/trace.js";
 import type { Runtime, ScriptRequest, TestRun } from "../../src/runtime/runtime.js";
