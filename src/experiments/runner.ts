@@ -21,12 +21,12 @@ import { loadTokenizer } from "../representations/tokenizers/index.js";
 import { createRuntime } from "../runtime/index.js";
 import type { Runtime } from "../runtime/runtime.js";
 import { createFeedbackBuilder, type FeedbackBuilder } from "../scaling/feedback.js";
-import { type Judge, createPredictionJudge, createProgramJudge } from "../scaling/judge.js";
+import { type Judge, createPredictionJudge, createProgramJudge, createReasoningJudge } from "../scaling/judge.js";
 import type { Journal } from "../scaling/journal.js";
 import { createStrategy } from "../scaling/registry.js";
 import type { BudgetOutcome } from "../scaling/strategy.js";
 import { loadFewShotExamples, renderFewShotPrefix } from "../tasks/few-shot.js";
-import { type Task, loadTask } from "../tasks/task.js";
+import { REASON_TASK_OF, type Task, isReasonTask, loadTask } from "../tasks/task.js";
 import { type Cell, type RunConfig, planExperiment } from "./plan.js";
 import { type CellKey, type RunStore, openRunStore } from "./run-store.js";
 import { type ExperimentSpec, type LoadedExperimentSpec, type ModelSpec, hashExperimentSpec, loadExperimentSpec, strategyLabel } from "./spec.js";
@@ -190,10 +190,12 @@ export function cellKey(cell: Cell): CellKey {
 
 /** The benchmark's problems: the task subset, then the first `limit`, keeping only the chosen test groups. */
 export async function loadProblems(loaded: LoadedExperimentSpec, dataDir: string | undefined): Promise<Problem[]> {
-  const { benchmark } = loaded.spec;
+  const { benchmark, task } = loaded.spec;
+  // A questions file holds every task's questions; a reason-* run asks only its own.
+  const split = benchmark.split ?? (benchmark.name === "reason-questions" && isReasonTask(task.name) ? REASON_TASK_OF[task.name] : undefined);
   const problems = await loadBenchmark(benchmark.name, {
     ...(dataDir === undefined ? {} : { dataDir }),
-    ...(benchmark.split === undefined ? {} : { split: benchmark.split }),
+    ...(split === undefined ? {} : { split }),
     ...(benchmark.path === undefined ? {} : { path: resolveFrom(loaded.directory, benchmark.path) }),
     ...(benchmark.tasks === undefined ? {} : { tasks: benchmark.tasks }),
   });
@@ -231,6 +233,8 @@ export async function openResources(loaded: LoadedExperimentSpec, options: RunEx
       tokenizer: await loadTokenizer(spec.feedback.tokenizer),
       budget: spec.feedback.budget,
       maxTests: spec.feedback.maxTests,
+      maxPassing: spec.feedback.maxPassing,
+      reference: spec.feedback.reference,
       ...(spec.feedback.render ? { renderOptions: spec.feedback.render } : {}),
       ...(spec.feedback.limits ? { limits: spec.feedback.limits } : {}),
     });
@@ -255,6 +259,7 @@ async function loadFewShot(spec: ExperimentSpec, directory: string, runtime: Run
 
 function createJudge(spec: ExperimentSpec, runtime: Runtime): Judge {
   if (spec.task.name === "predict-output" || spec.task.name === "predict-input") return createPredictionJudge(runtime, spec.task.name);
+  if (isReasonTask(spec.task.name)) return createReasoningJudge(runtime);
   const evaluator = createEvaluator(runtime, {
     ...(spec.evaluation.timeoutFactor === undefined ? {} : { timeoutFactor: spec.evaluation.timeoutFactor }),
     ...(spec.evaluation.minTimeoutMs === undefined ? {} : { minTimeoutMs: spec.evaluation.minTimeoutMs }),
