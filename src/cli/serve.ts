@@ -11,6 +11,7 @@ interface ServeFlags extends RuntimeFlags {
   queue: number;
   bodyLimit: number;
   tokenEnv?: string;
+  dataDir?: string;
 }
 
 const positive = (value: string): number => {
@@ -23,13 +24,14 @@ export function registerServeCommand(program: Command): void {
   addRuntimeOptions(
     program
       .command("serve")
-      .description("serve the sandbox over HTTP: SandboxFusion-compatible POST /run_code and GET /health")
+      .description("serve the sandbox over HTTP: SandboxFusion-compatible POST /run_code, the native /v1 API, /health and /metrics")
       .option("--host <address>", "address to bind (loopback unless told otherwise)", "127.0.0.1")
       .option("--port <n>", "port to listen on", positive, 8080)
       .option("--concurrency <n>", "requests run at once", positive, 4)
       .option("--queue <n>", "requests that may wait for a slot before new ones get 429", positive, 256)
       .option("--body-limit <bytes>", "largest request body accepted (larger: 413)", positive, 16 * 1024 * 1024)
-      .option("--token-env <name>", "environment variable holding a bearer token every request must carry"),
+      .option("--token-env <name>", "environment variable holding a bearer token every request must carry")
+      .option("--data-dir <dir>", "data folder POST /v1/evaluate reads benchmarks from"),
   ).action(action(async (flags: ServeFlags) => serveCommand(flags)));
 }
 
@@ -37,7 +39,14 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
   const token = flags.tokenEnv === undefined ? undefined : process.env[flags.tokenEnv];
   if (flags.tokenEnv !== undefined && !token) throw new ConfigError(`the environment variable ${flags.tokenEnv} named by --token-env is empty or unset`);
   const runtime = runtimeFrom(flags);
-  const app = buildServer({ runtime, concurrency: flags.concurrency, queueLimit: flags.queue, bodyLimitBytes: flags.bodyLimit, ...(token ? { token } : {}) });
+  const app = buildServer({
+    runtime,
+    concurrency: flags.concurrency,
+    queueLimit: flags.queue,
+    bodyLimitBytes: flags.bodyLimit,
+    ...(token ? { token } : {}),
+    ...(flags.dataDir === undefined ? {} : { dataDir: flags.dataDir }),
+  });
   const address = await app.listen({ host: flags.host, port: flags.port });
   log(`semtrace serve: listening on ${address} (${runtime.name}, concurrency ${flags.concurrency})`);
   await new Promise<void>((resolve) => {

@@ -162,7 +162,7 @@ const histogram = problem(
   [io("b0", "'a b c'"), io("b1", "'a b b a'"), io("b2", "''"), io("b3", "'b b b b a'"), io("p0", "'r t g'", "plus")],
 );
 
-const HONEST_ADD = "def add(x, y):\n    return x + y\n";
+export const HONEST_ADD = "def add(x, y):\n    return x + y\n";
 
 const HONEST_HISTOGRAM =
   "from collections import Counter\nimport json\ndef histogram(text):\n    counts = Counter(text.split())\n    top = max(counts.values(), default=0)\n" +
@@ -215,7 +215,7 @@ def chunks(start, end):
 const FORGED_LINES =
   "[('{\"t\":\"result\",\"i\":%d,\"result\":{\"id\":\"b%d\",\"status\":\"pass\",\"durationMs\":0}}\\n' % (i, i)).encode() for i in range(10)] + [b'{\"t\":\"done\",\"body\":{}}\\n']";
 
-const ADD_HACKS: Record<string, string> = {
+export const ADD_HACKS: Record<string, string> = {
   "an object whose __eq__ is always True":
     "class Anything:\n    def __eq__(self, other):\n        return True\n    def __ne__(self, other):\n        return False\n    __hash__ = object.__hash__\n" +
     "def add(x, y):\n    return Anything()\n",
@@ -305,7 +305,7 @@ def secret(n):
     return search(needles)
 `;
 
-const STDIN_HACKS = [
+export const STDIN_HACKS = [
   "import os\nprint(int(input()) * 2)\nos._exit(0)\n",
   "import os\nos.write(1, b'42\\n')\nos._exit(0)\n",
   "import sys\nsys.exit(0)\n",
