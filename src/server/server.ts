@@ -29,16 +29,20 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   const app = Fastify({ bodyLimit: options.bodyLimitBytes, return503OnClosing: true });
   const limit = pLimit(options.concurrency);
   const metrics = createMetrics(() => ({ running: limit.activeCount, waiting: limit.pendingCount }));
-  app.addHook("onResponse", async (request, reply) => {
-    metrics.answered(request.routeOptions.url ?? "unmatched", reply.statusCode, reply.elapsedTime / 1000);
-  });
   // Once closing, a connection that answered its last request must end, or close waits for its keep-alive timeout.
   let closing = false;
   app.addHook("preClose", async () => {
     closing = true;
   });
-  app.addHook("onSend", async (_request, reply) => {
+  const arrived = new WeakMap<FastifyRequest, number>();
+  app.addHook("onRequest", async (request) => {
+    arrived.set(request, performance.now());
+  });
+  app.addHook("onSend", async (request, reply) => {
     if (closing) void reply.header("connection", "close");
+    // Counted before the answer leaves, so that a client that has it also finds it counted.
+    const seconds = (performance.now() - (arrived.get(request) ?? performance.now())) / 1000;
+    metrics.answered(request.routeOptions.url ?? "unmatched", reply.statusCode, seconds);
   });
   if (options.token !== undefined) {
     const expected = `Bearer ${options.token}`;
