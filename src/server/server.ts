@@ -7,6 +7,7 @@ import pLimit from "p-limit";
 import type { z } from "zod";
 import type { Runtime } from "../runtime/runtime.js";
 import { createMetrics } from "./metrics.js";
+import { openApiDocument } from "./openapi.js";
 import { createNativeApi, EvaluateRequestSchema, RenderRequestSchema, TraceRequestSchema } from "./native-api.js";
 import { runCode, RunCodeRequestSchema } from "./run-code.js";
 
@@ -55,6 +56,8 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     void reply.code(status).send({ error: error.message });
   });
   app.get("/health", async () => ({ status: "ok", runtime: options.runtime.name }));
+  const openApi = openApiDocument();
+  app.get("/openapi.json", async () => openApi);
   app.get("/metrics", async (_request, reply) => reply.header("content-type", metrics.contentType).send(await metrics.text()));
   /** Runs `work` in a sandbox slot once its body is valid, and counts the outcomes of what it gave. */
   const bounded = <S extends z.ZodType, R>(schema: S, work: (body: z.infer<S>) => Promise<R>, outcomes: (result: R) => string[]) =>
