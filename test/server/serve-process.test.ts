@@ -3,7 +3,9 @@ import { once } from "node:events";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { EvaluateResponseSchema } from "../../src/server/native-api.js";
 import { RunCodeResponseSchema } from "../../src/server/run-code.js";
+import { createFixtureDataDir } from "../datasets/fixture-data.js";
 
 const BIN = join(import.meta.dirname, "../../bin/semtrace.js");
 
@@ -23,7 +25,9 @@ function post(base: string, code: string): Promise<Response> {
 describe("the semtrace serve process", () => {
   it("on SIGTERM finishes the requests in flight, refuses new ones and exits 0", async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, [BIN, "serve", "--runtime", "cpython", "--port", String(port), "--concurrency", "2"], { stdio: ["ignore", "pipe", "pipe"] });
+    const data = createFixtureDataDir();
+    const args = ["serve", "--runtime", "cpython", "--port", String(port), "--concurrency", "3", "--data-dir", data.dataDir];
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = once(child, "exit");
@@ -32,17 +36,27 @@ describe("the semtrace serve process", () => {
       const base = `http://127.0.0.1:${port}`;
       expect((await fetch(`${base}/health`)).status).toBe(200);
       const inFlight = [post(base, "import time\ntime.sleep(1.5)\nprint('first')"), post(base, "import time\ntime.sleep(1.5)\nprint('second')")];
+      // A benchmark task from the --data-dir folder, its sample slow enough to be in flight at SIGTERM.
+      const slowAdd = "import time\ndef add(a, b):\n    time.sleep(0.4)\n    return a + b\n";
+      const evaluation = fetch(`${base}/v1/evaluate`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ benchmark: "humaneval", task_id: "HumanEval/0", samples: [slowAdd] }),
+      });
       await new Promise((resolve) => setTimeout(resolve, 500));
       child.kill("SIGTERM");
       await expect.poll(() => fetch(`${base}/health`).then((response) => response.status, () => "refused"), { timeout: 5_000, interval: 50 }).not.toBe(200);
       const answers = await Promise.all(inFlight.map(async (response) => RunCodeResponseSchema.parse(await (await response).json())));
       expect(answers.map((answer) => [answer.status, answer.run_result?.stdout])).toEqual([["Success", "first\n"], ["Success", "second\n"]]);
+      const evaluated = EvaluateResponseSchema.parse(await (await evaluation).json());
+      expect(evaluated.samples.map((sample) => sample.base_status)).toEqual(["pass"]);
       const [code] = await exited;
       expect(code).toBe(0);
       expect(stderr).toContain("drained and stopped");
       await expect(post(base, "print(1)")).rejects.toThrow();
     } finally {
       child.kill("SIGKILL");
+      data.remove();
     }
   }, 60_000);
 });
