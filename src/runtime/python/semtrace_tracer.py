@@ -802,6 +802,8 @@ def _outcome_of_exception(error, session, board):
     return {"kind": "raised", "error": _error_of(error)}
 
 
+_NOT_YET = object()
+
 # After these, the interpreter may be in no state to run more: the rest go to a fresh sandbox.
 _UNRECOVERABLE = frozenset(("timeout", "memory-limit", "crashed"))
 
@@ -813,10 +815,13 @@ def trace_runs(program, inputs, limits, emit, reset, board):
     stops early and the host runs the remaining inputs in a fresh sandbox. Other programs never
     run in this interpreter."""
     code, failure = _compiled(lambda: _compile_program(program))
-    reach = module_reach(code) if code is not None else frozenset()
+    reach = _NOT_YET  # computed when a second input needs a reset: most jobs trace one call
     for index, input_spec in enumerate(inputs):
-        if index > 0 and (last_kind in _UNRECOVERABLE or not reset(reach)):
-            break
+        if index > 0:
+            if reach is _NOT_YET:
+                reach = module_reach(code) if code is not None else frozenset()
+            if last_kind in _UNRECOVERABLE or not reset(reach):
+                break
         board.enter(index)
         body = trace_program(code, failure, input_spec, limits, board)
         emit({"t": "result", "i": index, "result": body})
