@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { Validator } from "@seriousme/openapi-schema-validator";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { createRuntime } from "../../src/runtime/index.js";
@@ -12,6 +13,15 @@ const published = JSON.parse(readFileSync(join(import.meta.dirname, "../../schem
 };
 
 describe("the OpenAPI document", () => {
+  it("is a valid OpenAPI 3.1 document, and the check rejects a broken one (positive control)", async () => {
+    const result = await new Validator().validate(structuredClone(published));
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    const broken = structuredClone(published) as { paths: Record<string, Record<string, { responses?: unknown }>> };
+    broken.paths["/v1/trace"]!.post!.responses = "none";
+    expect((await new Validator().validate(broken)).valid).toBe(false);
+  });
+
   it("is served at GET /openapi.json, names every route the server has, and describes real bodies", async () => {
     const runtime = createRuntime("cpython", { poolSize: 1 });
     const app = buildServer({ runtime, concurrency: 1, queueLimit: 4, bodyLimitBytes: 64 * 1024 });
