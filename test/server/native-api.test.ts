@@ -159,6 +159,28 @@ describe("the native API over loopback HTTP (pyodide)", () => {
 });
 
 describe("the native API on cpython", () => {
+  it("holds the /v1 routes and /metrics behind the bearer token and the body cap", async () => {
+    const runtime = createRuntime("cpython", { poolSize: 1 });
+    const app = buildServer({ runtime, concurrency: 1, queueLimit: 4, bodyLimitBytes: 16 * 1024, token: "secret" });
+    try {
+      const base = await app.listen({ host: "127.0.0.1", port: 0 });
+      const body = JSON.stringify({ program: COUNT, call: "count(2)" });
+      const send = (path: string, token?: string, payload = body) =>
+        fetch(`${base}${path}`, { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: payload });
+      for (const path of ["/v1/trace", "/v1/evaluate", "/v1/render"]) {
+        expect((await send(path)).status, path).toBe(401);
+        expect((await send(path, "wrong")).status, path).toBe(401);
+      }
+      expect((await fetch(`${base}/metrics`)).status).toBe(401);
+      expect((await fetch(`${base}/metrics`, { headers: { authorization: "Bearer secret" } })).status).toBe(200);
+      expect((await send("/v1/trace", "secret")).status).toBe(200);
+      expect((await send("/v1/trace", "secret", JSON.stringify({ program: "#".repeat(32 * 1024), call: "f()" }))).status).toBe(413);
+    } finally {
+      await app.close();
+      await runtime.close();
+    }
+  }, 60_000);
+
   it("traces and evaluates under bubblewrap as under pyodide", async () => {
     const runtime = createRuntime("cpython", { poolSize: 1 });
     const app = buildServer({ runtime, concurrency: 2, queueLimit: 8, bodyLimitBytes: 1024 * 1024 });
