@@ -12,7 +12,7 @@ import type { Problem } from "../core/problem.js";
 import type { TraceInput } from "../core/trace.js";
 import { createGenericProblem, genericProblemSchema } from "../datasets/generic.js";
 import { loadBenchmark } from "../datasets/index.js";
-import { createEvaluator } from "../evaluation/evaluator.js";
+import { createEvaluator, selectTests } from "../evaluation/evaluator.js";
 import type { Evaluator } from "../evaluation/evaluator-types.js";
 import { evaluateSample, statusOf, summarize } from "../evaluation/results.js";
 import { fit } from "../representations/fit.js";
@@ -202,6 +202,11 @@ export function createNativeApi(options: NativeApiOptions): NativeApi {
     async evaluate(request) {
       const { problem, evaluator } = await problemOf(request);
       const prepared = await evaluator.prepare(problem);
+      // Samples are judged on the hidden base tests (and plus ones): with none to judge, every sample would pass.
+      if (selectTests(prepared.tests, { visibility: "hidden", groups: ["base"] }).length === 0) {
+        const reasons = prepared.referenceFailures.map((failure) => `${failure.testId}: ${failure.reason}`);
+        throw new RequestError(422, `problem ${problem.id} has no hidden base test with an expected output${reasons.length ? ` (${reasons.join("; ")})` : ""}`);
+      }
       const evaluations = await Promise.all(request.samples.map((solution, index) => evaluateSample(evaluator, problem, solution, index)));
       const summary = summarize(evaluations, request.k);
       return {

@@ -71,6 +71,7 @@ export function openApiDocument(): Record<string, unknown> {
       "/v1/trace": work("Trace a program on a call or a standard input: the canonical trace", "TraceRequest", "Trace"),
       "/v1/evaluate": work("Judge samples against a benchmark task or an inline generic problem: EvalPlus-style verdicts and per-test results", "EvaluateRequest", "EvaluateResponse", {
         "404": refusal("The benchmark's data is not in the server's data folder, or it has no such task"),
+        "422": refusal("The problem has no hidden base test with an expected output, so nothing would judge the samples"),
       }),
       "/v1/render": work("Render traces (made here from calls or standard inputs, or given) as a representation, optionally within a token budget", "RenderRequest", "RenderResponse", {
         "422": refusal("Even the smallest rendering is over the budget"),

@@ -105,6 +105,13 @@ describe("the native API over loopback HTTP (pyodide)", () => {
     expect(body.samples[1]!.base.tests.find((test) => test.testId === "test-0")).toMatchObject({ status: "fail", expected: "3", actual: { repr: "-1" } });
     expect(body.pass_at_k).toEqual({ base: { "pass@1": 0.5, "pass@2": 1 }, plus: { "pass@1": 0.5, "pass@2": 1 } });
     expect(body.reference_failures).toEqual([]);
+    // Nothing to judge (public tests only; no expected output and no reference) is refused, never a pass.
+    const publicOnly = { ...ADD_PROBLEM, tests: ADD_PROBLEM.tests.map((test) => ({ ...test, visibility: "public" })) };
+    expect((await post(base, "/v1/evaluate", { problem: publicOnly, samples: [wrong] })).status).toBe(422);
+    const { reference: _reference, ...unanswerable } = { ...ADD_PROBLEM, tests: [{ kind: "io", args: "1, 2" }] };
+    const refused = await post(base, "/v1/evaluate", { problem: unanswerable, samples: [wrong] });
+    expect(refused.status).toBe(422);
+    expect(await refused.json()).toMatchObject({ error: expect.stringContaining("no reference solution") });
   }, 60_000);
 
   it("POST /v1/evaluate reads a benchmark task from the server's data folder", async () => {
