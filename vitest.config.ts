@@ -9,5 +9,6 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     globalSetup: ["test/global-setup.ts"],
+    reporters: ["default", "./test/helpers/skip-reporter.ts"],
   },
 });

@@ -55,7 +55,7 @@ for (const dataset of ["humaneval-repair", "mbpp-repair"]) {
   for (const problem of problems) {
     if (problem.candidate === undefined || problem.reference === undefined) continue;
     const fix = changedLines(problem.candidate, problem.reference);
-    let result;
+    let result: Awaited<ReturnType<typeof localize>>;
     try {
       result = await localize(runtime, evaluator, problem, problem.candidate);
     } catch (error) {

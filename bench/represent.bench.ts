@@ -16,7 +16,7 @@ import { median, reportBench } from "./report.js";
 const BUDGET = 2048;
 const runtime = createRuntime("cpython");
 const repairSet = await loadRepairSet("mbpp", { dataDir: DATA_DIR });
-const problems = repairSet.filter((problem) => typeof problem.meta?.["statedFailingInput"] === "string");
+const problems = repairSet.filter((problem) => typeof problem.meta?.statedFailingInput === "string");
 
 /** The stated failing input as call arguments, with EvalPlus's list-to-tuple conversions. */
 function argumentsOf(taskId: string, raw: string): string | undefined {
@@ -32,7 +32,7 @@ try {
   inputs = (
     await Promise.all(
       problems.map(async (problem): Promise<RenderInput | undefined> => {
-        const args = argumentsOf(problem.id, problem.meta!["statedFailingInput"] as string);
+        const args = argumentsOf(problem.id, problem.meta!.statedFailingInput as string);
         if (args === undefined) return undefined;
         const reference = await runtime.execute({ program: problem.reference!, entryPoint: problem.entryPoint, tests: [{ id: "stated", kind: "call", args, timeoutMs: 10_000 }], limits: { maxValueChars: 2_000 } });
         const outcome = reference.runs[0]?.stopped ? undefined : reference.runs[0]?.outcomes[0];

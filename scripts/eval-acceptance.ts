@@ -55,7 +55,7 @@ async function pools() {
     const evaluations = await evaluateAll(problems, (problem) => problem.candidate!);
     const byTask = new Map(evaluations.map((evaluation) => [evaluation.taskId, evaluation]));
     const disagreements = problems.flatMap((problem) => {
-      const solved = problem.meta?.["isSolved"] === true;
+      const solved = problem.meta?.isSolved === true;
       const evaluation = byTask.get(problem.id)!;
       return solved === evaluation.base.passed ? [] : [`${problem.id}: is_solved=${solved}, base ${evaluation.base.passed ? "pass" : `fail (${firstFailure(evaluation)})`}`];
     });

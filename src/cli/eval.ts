@@ -1,9 +1,8 @@
 import { writeFile } from "node:fs/promises";
-import { Presets, SingleBar } from "cli-progress";
-import { InvalidArgumentError, type Command } from "commander";
-import { ConfigError } from "../core/errors.js";
+import { Option, type Command } from "commander";
 import { toJsonl } from "../core/jsonl.js";
 import { evaluateSamples, type EvaluateSamplesResult } from "../evaluation/evaluate-samples.js";
+import { commaList, createBar, kList, positiveInteger, positiveNumber } from "./options.js";
 import { action, log, writeJson } from "./output.js";
 import { addRuntimeOptions, runtimeFrom, type RuntimeFlags } from "./runtime-options.js";
 
@@ -14,8 +13,8 @@ interface EvalFlags extends RuntimeFlags {
   benchmarkFile?: string;
   out: string;
   tests?: string;
-  k: string;
-  tasks?: string;
+  k: number[];
+  tasks?: string[];
   mode: "all" | "first-failure";
   timeoutFactor: number;
   minTimeoutMs: number;
@@ -32,39 +31,28 @@ export function registerEvalCommand(program: Command): void {
     .option("--benchmark-file <path>", "benchmark file to read (required by --dataset generic: a generic-format JSONL)")
     .option("--out <path>", "EvalPlus-compatible results", "eval_results.json")
     .option("--tests <path>", "per-test verdicts as JSONL (default: <out without .json>.tests.jsonl)")
-    .option("--k <list>", "pass@k values", "1,10")
-    .option("--tasks <ids>", "comma-separated task ids to evaluate")
-    .option("--mode <mode>", "all: run every test; first-failure: stop a sample at its first failure", "all")
-    .option("--timeout-factor <x>", "time limit = max(floor, x × reference time)", positiveNumber("--timeout-factor"), 4)
-    .option("--min-timeout-ms <n>", "time-limit floor per test", positiveNumber("--min-timeout-ms"), 1000)
+    .option("--k <list>", "pass@k values", kList, [1, 10])
+    .option("--tasks <ids>", "comma-separated task ids to evaluate", commaList)
+    .addOption(new Option("--mode <mode>", "all: run every test; first-failure: stop a sample at its first failure").choices(["all", "first-failure"]).default("all"))
+    .option("--timeout-factor <x>", "time limit = max(floor, x × reference time)", positiveNumber, 4)
+    .option("--min-timeout-ms <n>", "time-limit floor per test", positiveInteger, 1000)
     .option("--json", "print the summary as JSON");
   addRuntimeOptions(command).action(action(async (flags: EvalFlags) => runEval(flags)));
 }
 
-function positiveNumber(option: string): (value: string) => number {
-  return (value) => {
-    const parsed = Number(value);
-    if (!Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError(`${option} must be a positive number, got '${value}'`);
-    return parsed;
-  };
-}
-
 async function runEval(flags: EvalFlags): Promise<void> {
-  const ks = flags.k.split(",").map((k) => Number(k.trim()));
-  if (ks.some((k) => !Number.isInteger(k) || k < 1)) throw new ConfigError(`--k must list positive integers, got '${flags.k}'`);
-  if (flags.mode !== "all" && flags.mode !== "first-failure") throw new ConfigError(`--mode must be 'all' or 'first-failure'`);
   const runtime = runtimeFrom(flags);
-  const bar = process.stderr.isTTY ? new SingleBar({ format: "eval |{bar}| {value}/{total} samples | ETA {eta_formatted}", stream: process.stderr }, Presets.shades_classic) : undefined;
+  const bar = createBar("eval |{bar}| {value}/{total} samples | ETA {eta_formatted}");
   let outcome: EvaluateSamplesResult;
   try {
     outcome = await evaluateSamples({
       dataset: flags.dataset,
       samples: flags.samples,
       runtime,
-      ks,
+      ks: flags.k,
       ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
       ...(flags.benchmarkFile ? { benchmarkFile: flags.benchmarkFile } : {}),
-      ...(flags.tasks ? { tasks: flags.tasks.split(",").map((id) => id.trim()) } : {}),
+      ...(flags.tasks ? { tasks: flags.tasks } : {}),
       mode: flags.mode,
       timeoutFactor: flags.timeoutFactor,
       minTimeoutMs: flags.minTimeoutMs,

@@ -1,13 +1,14 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { z } from "zod";
-import { SBFL_FORMULAS, type SbflFormula } from "../analysis/sbfl.js";
+import { SBFL_FORMULAS } from "../analysis/sbfl.js";
 import { ConfigError } from "../core/errors.js";
 import { loadJsonl } from "../core/jsonl.js";
 import type { Problem } from "../core/problem.js";
 import { loadBenchmark } from "../datasets/index.js";
 import { createEvaluator } from "../evaluation/evaluator.js";
 import { localize } from "../evaluation/localize.js";
+import { benchmarkOptionsFrom, commaList } from "./options.js";
 import { action, log, writeJsonLine } from "./output.js";
 import { addRuntimeOptions, runtimeFrom, type RuntimeFlags } from "./runtime-options.js";
 
@@ -17,7 +18,7 @@ interface LocalizeFlags extends RuntimeFlags {
   dataset?: string;
   benchmarkFile?: string;
   dataDir?: string;
-  tasks?: string;
+  tasks?: string[];
   formula: string;
   json?: boolean;
 }
@@ -34,22 +35,14 @@ export function registerLocalizeCommand(program: Command): void {
     .option("--dataset <name>", "localize each problem's candidate (repair sets, generic format)")
     .option("--benchmark-file <path>", "the dataset's file (generic format)")
     .option("--data-dir <dir>", "folder laid out like the public releases")
-    .option("--tasks <ids>", "comma-separated task ids")
+    .option("--tasks <ids>", "comma-separated task ids", commaList)
     .option("--formula <name>", `one of ${SBFL_FORMULAS.join(", ")}`, "ochiai")
     .option("--json", "one line per problem: {id, formula, ranking}");
   addRuntimeOptions(command).action(action(async (file: string | undefined, flags: LocalizeFlags) => runLocalize(file, flags)));
 }
 
 async function problemsFrom(file: string | undefined, flags: LocalizeFlags): Promise<Problem[]> {
-  if (flags.dataset !== undefined) {
-    const tasks = flags.tasks?.split(",").map((id) => id.trim());
-    return loadBenchmark(flags.dataset, {
-      ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
-      ...(flags.benchmarkFile ? { path: flags.benchmarkFile } : {}),
-      ...(tasks ? { tasks } : {}),
-      onWarning: log,
-    });
-  }
+  if (flags.dataset !== undefined) return loadBenchmark(flags.dataset, benchmarkOptionsFrom(flags));
   if (file === undefined || flags.tests === undefined || flags.entryPoint === undefined) {
     throw new ConfigError("give PROGRAM.py --tests TESTS.jsonl --entry-point NAME, or --dataset NAME");
   }
@@ -65,10 +58,9 @@ async function problemsFrom(file: string | undefined, flags: LocalizeFlags): Pro
 }
 
 async function runLocalize(file: string | undefined, flags: LocalizeFlags): Promise<void> {
-  if (!(SBFL_FORMULAS as readonly string[]).includes(flags.formula)) {
-    throw new ConfigError(`unknown formula "${flags.formula}"; expected one of: ${SBFL_FORMULAS.join(", ")}`);
-  }
-  const formula = flags.formula as SbflFormula;
+  const parsed = z.enum(SBFL_FORMULAS).safeParse(flags.formula);
+  if (!parsed.success) throw new ConfigError(`unknown formula "${flags.formula}"; expected one of: ${SBFL_FORMULAS.join(", ")}`);
+  const formula = parsed.data;
   const problems = await problemsFrom(file, flags);
   const runtime = runtimeFrom(flags);
   try {

@@ -1,35 +1,32 @@
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { ConfigError } from "../core/errors.js";
-import { createEvaluator } from "../evaluation/evaluator.js";
-import type { Evaluator } from "../evaluation/evaluator-types.js";
-import { collectPairs, type CollectedPairs } from "../export/build/pair-sources.js";
-import { parseSftBuildConfig } from "../export/build/sft-config.js";
+import { collectRepairPairs, type CollectedPairs, type RepairPairsConfig } from "../export/build/pair-sources.js";
 import { writeTextFile } from "../export/files.js";
-import { loadPythonParser } from "../pairs/python-parser.js";
-import { renderRepairPairsJsonl } from "../pairs/repair-pair.js";
+import { MUTATION_OPERATORS, type MutationOperator } from "../pairs/mutation.js";
+import { FAILURE_KINDS, FIX_STRATEGIES, renderRepairPairsJsonl, type FailureKind, type FixStrategy } from "../pairs/repair-pair.js";
+import { choiceList, commaList, createStageProgress, nonNegativeInteger, positiveInteger, positiveNumber } from "./options.js";
 import { action, log, writeJson } from "./output.js";
 import { addRuntimeOptions, runtimeFrom, type RuntimeFlags } from "./runtime-options.js";
-import { createProgress } from "./sft.js";
 
 interface CommonFlags extends RuntimeFlags {
   dataDir?: string;
   out: string;
-  keep: string;
-  tests: string;
-  tasks?: string;
+  keep: FailureKind[];
+  tests: "hidden" | "public" | "all";
+  tasks?: string[];
   timeoutFactor: number;
   minTimeoutMs: number;
   json?: boolean;
 }
 
 interface MineFlags extends CommonFlags {
-  pool?: string;
+  pool?: "humaneval" | "mbpp";
   models: string;
   samples?: string;
   dataset?: string;
   benchmarkFile?: string;
   split?: string;
-  fix: string;
+  fix: FixStrategy;
   fallbackToReference?: boolean;
 }
 
@@ -39,27 +36,23 @@ interface InjectFlags extends CommonFlags {
   split?: string;
   maxPerProblem: number;
   seed: number;
-  operators?: string;
+  operators?: MutationOperator[];
 }
-
-const list = (value: string): string[] =>
-  value
-    .split(",")
-    .map((item) => item.trim())
-    .filter((item) => item !== "");
 
 export function registerPairsCommand(program: Command): void {
   const pairs = program.command("pairs").description("find (buggy, fixed) repair pairs and write them as JSONL");
   const mine = pairs
     .command("mine")
     .description("judge candidate programs (a candidate pool and/or an EvalPlus-style samples file); each failing one becomes a pair")
-    .option("--pool <benchmark>", "candidate pools under candidates/<benchmark>/: humaneval or mbpp")
+    .addOption(new Option("--pool <benchmark>", "candidate pools under candidates/<benchmark>/").choices(["humaneval", "mbpp"]))
     .option("--models <list>", "pool files to use (comma-separated), or all", "all")
     .option("--samples <path>", "EvalPlus-style samples JSONL ({task_id, solution|completion})")
     .option("--dataset <name>", "the samples' benchmark, e.g. humaneval+")
     .option("--benchmark-file <path>", "the benchmark's own file, for loaders that read one (generic)")
     .option("--split <name>", "the samples' benchmark split")
-    .option("--fix <strategy>", "reference, or closest-passing (the passing candidate most similar to the buggy one)", "reference")
+    .addOption(
+      new Option("--fix <strategy>", "reference, or closest-passing (the passing candidate most similar to the buggy one)").choices(FIX_STRATEGIES).default("reference"),
+    )
     .option("--fallback-to-reference", "with closest-passing: use the reference when no candidate passes");
   addCommonOptions(mine).action(action(async (flags: MineFlags) => runPairs(mineConfig(flags), flags)));
   const inject = pairs
@@ -68,9 +61,9 @@ export function registerPairsCommand(program: Command): void {
     .requiredOption("--dataset <name>", "benchmark, e.g. humaneval+ or mbpp+")
     .option("--benchmark-file <path>", "the benchmark's own file, for loaders that read one (generic)")
     .option("--split <name>", "benchmark split")
-    .option("--max-per-problem <n>", "mutants judged per problem", Number, 4)
-    .option("--seed <n>", "seed of every random choice", Number, 42)
-    .option("--operators <list>", "mutation operators (comma-separated); all by default");
+    .option("--max-per-problem <n>", "mutants judged per problem", positiveInteger, 4)
+    .option("--seed <n>", "seed of every random choice", nonNegativeInteger, 42)
+    .option("--operators <list>", "mutation operators (comma-separated); all by default", choiceList(MUTATION_OPERATORS));
   addCommonOptions(inject).action(action(async (flags: InjectFlags) => runPairs(injectConfig(flags), flags)));
 }
 
@@ -78,84 +71,63 @@ function addCommonOptions(command: Command): Command {
   command
     .option("--data-dir <dir>", "data folder (default: $SEMTRACE_DATA, then the download cache)")
     .requiredOption("--out <path>", "pairs JSONL to write")
-    .option("--keep <kinds>", "failure kinds kept: wrong-answer, exception, timeout, syntax-error", "wrong-answer,exception")
-    .option("--tests <which>", "tests that judge a program: hidden, public or all", "hidden")
-    .option("--tasks <ids>", "comma-separated task ids")
-    .option("--timeout-factor <x>", "time limit = max(floor, x × reference time)", Number, 4)
-    .option("--min-timeout-ms <n>", "time-limit floor per test", Number, 1000)
+    .option("--keep <kinds>", `failure kinds kept: ${FAILURE_KINDS.join(", ")}`, choiceList(FAILURE_KINDS), ["wrong-answer", "exception"])
+    .addOption(new Option("--tests <which>", "tests that judge a program").choices(["hidden", "public", "all"]).default("hidden"))
+    .option("--tasks <ids>", "comma-separated task ids", commaList)
+    .option("--timeout-factor <x>", "time limit = max(floor, x × reference time)", positiveNumber, 4)
+    .option("--min-timeout-ms <n>", "time-limit floor per test", positiveInteger, 1000)
     .option("--json", "print the summary as JSON");
   return addRuntimeOptions(command);
 }
 
-function mining(flags: CommonFlags, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { keep: list(flags.keep), tests: flags.tests, ...extra };
-}
-
-function tasksOf(flags: CommonFlags): { tasks?: string[] } {
-  return flags.tasks === undefined ? {} : { tasks: list(flags.tasks) };
-}
-
-function benchmarkOf(flags: { split?: string; benchmarkFile?: string }): Record<string, string> {
+function benchmarkOf(flags: { split?: string; benchmarkFile?: string; tasks?: string[] }) {
   return {
     ...(flags.split === undefined ? {} : { split: flags.split }),
     ...(flags.benchmarkFile === undefined ? {} : { benchmarkFile: flags.benchmarkFile }),
+    ...(flags.tasks === undefined ? {} : { tasks: flags.tasks }),
   };
 }
 
-function mineConfig(flags: MineFlags): unknown {
+function evaluationOf(flags: CommonFlags): RepairPairsConfig["evaluation"] {
+  return { timeoutFactor: flags.timeoutFactor, minTimeoutMs: flags.minTimeoutMs };
+}
+
+function mineConfig(flags: MineFlags): RepairPairsConfig {
   if (flags.pool === undefined && flags.samples === undefined) throw new ConfigError("give --pool BENCHMARK and/or --samples FILE --dataset NAME");
   if (flags.samples !== undefined && flags.dataset === undefined) throw new ConfigError("--samples needs --dataset, the benchmark the samples answer");
-  const sources: unknown[] = [];
+  const sources: RepairPairsConfig["sources"] = [];
   if (flags.pool !== undefined) {
-    sources.push({ kind: "candidates", benchmark: flags.pool, models: flags.models === "all" ? "all" : list(flags.models), ...tasksOf(flags) });
+    const tasks = flags.tasks === undefined ? {} : { tasks: flags.tasks };
+    sources.push({ kind: "candidates", benchmark: flags.pool, models: flags.models === "all" ? "all" : commaList(flags.models), ...tasks });
   }
-  if (flags.samples !== undefined) {
-    sources.push({ kind: "samples", benchmark: flags.dataset, path: flags.samples, ...benchmarkOf(flags), ...tasksOf(flags) });
+  if (flags.samples !== undefined && flags.dataset !== undefined) {
+    sources.push({ kind: "samples", benchmark: flags.dataset, path: flags.samples, ...benchmarkOf(flags) });
   }
   return {
-    version: 1,
     sources,
-    mining: mining(flags, { fix: flags.fix, fallbackToReference: flags.fallbackToReference === true }),
-    evaluation: { timeoutFactor: flags.timeoutFactor, minTimeoutMs: flags.minTimeoutMs },
+    mining: { keep: flags.keep, tests: flags.tests, fix: flags.fix, fallbackToReference: flags.fallbackToReference === true },
+    evaluation: evaluationOf(flags),
   };
 }
 
-function injectConfig(flags: InjectFlags): unknown {
+function injectConfig(flags: InjectFlags): RepairPairsConfig {
+  const operators = flags.operators === undefined ? {} : { operators: flags.operators };
   return {
-    version: 1,
     seed: flags.seed,
-    sources: [
-      {
-        kind: "mutation",
-        benchmark: flags.dataset,
-        maxPerProblem: flags.maxPerProblem,
-        ...benchmarkOf(flags),
-        ...(flags.operators === undefined ? {} : { operators: list(flags.operators) }),
-        ...tasksOf(flags),
-      },
-    ],
-    mining: mining(flags),
-    evaluation: { timeoutFactor: flags.timeoutFactor, minTimeoutMs: flags.minTimeoutMs },
+    sources: [{ kind: "mutation", benchmark: flags.dataset, maxPerProblem: flags.maxPerProblem, ...benchmarkOf(flags), ...operators }],
+    mining: { keep: flags.keep, tests: flags.tests },
+    evaluation: evaluationOf(flags),
   };
 }
 
-async function runPairs(rawConfig: unknown, flags: CommonFlags): Promise<void> {
-  const config = parseSftBuildConfig(rawConfig, "pairs options");
+async function runPairs(config: RepairPairsConfig, flags: CommonFlags): Promise<void> {
   const runtime = runtimeFrom(flags);
-  const evaluators = new Map<string, Evaluator>();
-  const progress = createProgress();
+  const progress = createStageProgress();
   let collected: CollectedPairs;
   try {
-    collected = await collectPairs({
-      config,
-      directory: process.cwd(),
-      dataDir: flags.dataDir,
-      parser: await loadPythonParser(),
-      evaluatorFor(benchmark) {
-        const evaluator = evaluators.get(benchmark) ?? createEvaluator(runtime, config.evaluation);
-        evaluators.set(benchmark, evaluator);
-        return evaluator;
-      },
+    collected = await collectRepairPairs(config, {
+      runtime,
+      ...(flags.dataDir === undefined ? {} : { dataDir: flags.dataDir }),
       onProgress: progress.update,
     });
   } finally {

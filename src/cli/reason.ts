@@ -6,7 +6,8 @@ import { loadBenchmark } from "../datasets/index.js";
 import { REASON_TASKS, buildQuestions, reasonPredictionSchema, reasonQuestionSchema, scoreReasoning, type ReasonTask, DEFAULT_PER_PROGRAM } from "../reasoning/index.js";
 import type { ZodType } from "zod";
 import { action, log, writeJson } from "./output.js";
-import { addRuntimeOptions, limitsFrom, nonNegativeInteger, runtimeFrom, type RuntimeFlags } from "./runtime-options.js";
+import { commaList, nonNegativeInteger } from "./options.js";
+import { addRuntimeOptions, limitsFrom, runtimeFrom, type RuntimeFlags } from "./runtime-options.js";
 
 interface BuildFlags extends RuntimeFlags {
   dataset: string;
@@ -53,7 +54,7 @@ export function registerReasonCommand(program: Command): void {
 }
 
 export function parseReasonTasks(text: string): ReasonTask[] {
-  const names = text.split(",").map((name) => name.trim()).filter((name) => name !== "");
+  const names = commaList(text);
   const unknown = names.filter((name) => !(REASON_TASKS as readonly string[]).includes(name));
   if (unknown.length > 0 || names.length === 0) throw new ConfigError(`--tasks must list some of ${REASON_TASKS.join(", ")}; got '${text}'`);
   return REASON_TASKS.filter((task) => names.includes(task));
@@ -61,7 +62,7 @@ export function parseReasonTasks(text: string): ReasonTask[] {
 
 async function runBuild(flags: BuildFlags): Promise<void> {
   const tasks = parseReasonTasks(flags.tasks);
-  const ids = flags.ids?.split(",").map((id) => id.trim());
+  const ids = flags.ids === undefined ? undefined : commaList(flags.ids);
   const problems = await loadBenchmark(flags.dataset, {
     ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
     ...(flags.benchmarkFile ? { path: flags.benchmarkFile } : {}),

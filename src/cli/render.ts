@@ -1,20 +1,31 @@
-import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { z } from "zod";
-import { ConfigError, errorMessage } from "../core/errors.js";
-import { loadJsonl } from "../core/jsonl.js";
-import type { TraceInput } from "../core/trace.js";
+import { ConfigError } from "../core/errors.js";
+import type { Problem } from "../core/problem.js";
+import type { Limits } from "../core/trace.js";
+import { loadBenchmark } from "../datasets/index.js";
 import type { ClipReport } from "../representations/clip.js";
-import { fit } from "../representations/fit.js";
 import { resolveRenderOptions, type RenderOptions } from "../representations/options.js";
 import { getRepresentation, listRepresentations } from "../representations/registry.js";
-import type { RenderInput, RenderTest, Representation } from "../representations/representation.js";
-import { loadTokenizer, type Tokenizer } from "../representations/tokenizers/index.js";
+import { renderFormats, renderJob, RenderJobSchema, type FormatResult, type RenderJob, type RenderSettings } from "../representations/render-jobs.js";
+import type { RenderTest, Representation } from "../representations/representation.js";
+import { loadTokenizer } from "../representations/tokenizers/index.js";
 import type { Runtime } from "../runtime/runtime.js";
-import { action, EXIT_FAILURE, EXIT_USAGE, log, writeJson, writeJsonLine } from "./output.js";
-import { addRuntimeOptions, limitsFrom, nonNegativeInteger, runtimeFrom, type RuntimeFlags } from "./runtime-options.js";
+import { createTestCall } from "../tasks/test-calls.js";
+import {
+  benchmarkOptionsFrom,
+  commaList,
+  nonNegativeInteger,
+  readInputFile,
+  runJsonlBatch,
+  traceInputFrom,
+  writeInOrder,
+  type BatchOutput,
+  type BenchmarkFlags,
+} from "./options.js";
+import { action, EXIT_FAILURE, log, writeJson } from "./output.js";
+import { addRuntimeOptions, limitsFrom, runtimeFrom, type RuntimeFlags } from "./runtime-options.js";
 
-interface RenderFlags extends RuntimeFlags {
+interface RenderFlags extends RuntimeFlags, BenchmarkFlags {
   call?: string;
   stdin?: string;
   expect?: string;
@@ -29,25 +40,9 @@ interface RenderFlags extends RuntimeFlags {
   maxBlocks?: number;
   showUnchanged?: boolean;
   batch?: string;
+  dataset?: string;
   json?: boolean;
 }
-
-const JobTestSchema = z
-  .strictObject({ call: z.string().optional(), stdin: z.string().optional(), expect: z.string().optional() })
-  .refine((test) => (test.call === undefined) !== (test.stdin === undefined), { message: "give exactly one of `call` or `stdin`" });
-
-const RenderJobSchema = z.strictObject({
-  id: z.union([z.string(), z.number()]),
-  program: z.string(),
-  tests: z.array(JobTestSchema).min(1),
-});
-
-type RenderJob = z.infer<typeof RenderJobSchema>;
-
-/** One rendered format: the document printed per format (per job and format in a batch). */
-type FormatResult =
-  | { format: string; text: string; tokens: number; clipped: ClipReport }
-  | { format: string; error: string; tokens?: number };
 
 export function registerRenderCommand(program: Command): void {
   const command = program
@@ -68,24 +63,33 @@ export function registerRenderCommand(program: Command): void {
     .option("--max-blocks <n>", "ldb: basic blocks shown", nonNegativeInteger)
     .option("--show-unchanged", "repeat unchanged variables at every step")
     .option("--batch <jobs>", "JSONL of {id, program, tests: [{call|stdin, expect?}]}; one line per job and format")
+    .option("--dataset <name>", "render each problem's candidate (else its reference) traced on its tests; one line per problem and format")
+    .option("--benchmark-file <path>", "the dataset's own file, for loaders that read one (generic)")
+    .option("--split <name>", "the dataset's split")
+    .option("--data-dir <dir>", "data folder (default: SEMTRACE_DATA, then the download cache)")
+    .option("--tasks <ids>", "comma-separated task ids", commaList)
     .option("--json", "print JSON: {format, text, tokens, clipped}");
   addRuntimeOptions(command).action(
     action(async (file: string | undefined, flags: RenderFlags) => {
-      const representations = representationsFor(flags.format);
-      const options = renderOptionsFrom(flags);
-      const tokenizer = await loadTokenizer(flags.tokenizer);
-      if (flags.batch) return renderBatch(flags.batch, representations, options, tokenizer, flags);
-      if (!file) throw new ConfigError("give a PROGRAM.py, or --batch JOBS.jsonl");
-      const source = await readProgram(file);
-      const input = await inputFrom(flags);
+      const settings: RenderSettings = {
+        representations: representationsFor(flags.format),
+        options: renderOptionsFrom(flags),
+        tokenizer: await loadTokenizer(flags.tokenizer),
+        ...(flags.budget === undefined ? {} : { budget: flags.budget }),
+      };
+      const sources = [file, flags.batch, flags.dataset].filter((source) => source !== undefined);
+      if (sources.length > 1) throw new ConfigError("give only one of PROGRAM.py, --batch JOBS.jsonl and --dataset NAME");
+      if (flags.batch) return renderBatch(flags.batch, settings, flags);
+      if (flags.dataset !== undefined) return renderBenchmark(flags.dataset, settings, flags);
+      if (!file) throw new ConfigError("give a PROGRAM.py, --batch JOBS.jsonl or --dataset NAME");
+      const source = await readInputFile(file, "program");
+      const input = await traceInputFrom(flags);
       const runtime = runtimeFrom(flags);
       let results: FormatResult[];
       try {
         const trace = await runtime.trace({ program: source, input, limits: limitsFrom(flags) });
         const test: RenderTest = { input, trace, ...(flags.expect === undefined ? {} : { expected: flags.expect }) };
-        results = representations.map((representation) =>
-          renderOne(representation, { program: source, tests: [test] }, options, flags.budget, tokenizer),
-        );
+        results = renderFormats({ program: source, tests: [test] }, settings);
       } finally {
         await runtime.close();
       }
@@ -114,41 +118,6 @@ function renderOptionsFrom(flags: RenderFlags): RenderOptions {
   return defined;
 }
 
-async function readProgram(file: string): Promise<string> {
-  try {
-    return await readFile(file, "utf8");
-  } catch (error) {
-    throw new ConfigError(`cannot read program ${file}: ${errorMessage(error)}`, { source: file, cause: error });
-  }
-}
-
-async function inputFrom(flags: RenderFlags): Promise<TraceInput> {
-  if ((flags.call === undefined) === (flags.stdin === undefined)) {
-    throw new ConfigError("give exactly one of --call EXPRESSION or --stdin TEXT|@FILE");
-  }
-  if (flags.call !== undefined) return { kind: "call", call: flags.call };
-  const stdin = flags.stdin!;
-  return { kind: "stdin", stdin: stdin.startsWith("@") ? await readProgram(stdin.slice(1)) : stdin };
-}
-
-/** Renders one format, fitted to the budget when there is one. */
-function renderOne(
-  representation: Representation,
-  input: RenderInput,
-  options: RenderOptions,
-  budget: number | undefined,
-  tokenizer: Tokenizer,
-): FormatResult {
-  const format = representation.name;
-  if (budget === undefined) {
-    const rendering = representation.render(input, options);
-    return { format, text: rendering.text, tokens: tokenizer.count(rendering.text), clipped: rendering.clipped };
-  }
-  const fitted = fit(representation, input, options, budget, tokenizer);
-  if (!fitted.ok) return { format, error: fitted.reason, tokens: fitted.tokens };
-  return { format, text: fitted.rendering.text, tokens: fitted.tokens, clipped: fitted.rendering.clipped };
-}
-
 function printResults(results: FormatResult[], json: boolean, many: boolean): void {
   if (json) {
     writeJson(many ? results : results[0]);
@@ -172,64 +141,46 @@ function describeClip(clipped: ClipReport): string {
   return parts.length === 0 ? "nothing clipped" : `clipped: ${parts.join(", ")}`;
 }
 
-/** All jobs' traces run on the pool at once; output lines follow the input order. */
-async function renderBatch(
-  path: string,
-  representations: Representation[],
-  options: RenderOptions,
-  tokenizer: Tokenizer,
-  flags: RenderFlags,
-): Promise<void> {
-  const lines = await loadJsonl(path);
-  const runtime: Runtime = runtimeFrom(flags);
+/** One output line per job and format, in input order. */
+async function renderBatch(path: string, settings: RenderSettings, flags: RenderFlags): Promise<void> {
+  const runtime = runtimeFrom(flags);
   const limits = limitsFrom(flags);
-  let malformed = 0;
-  let failed = 0;
   try {
-    const pending = lines.map((line) => {
-      const job = line.ok ? RenderJobSchema.safeParse(line.value) : undefined;
-      if (!job?.success) {
-        malformed += 1;
-        const reason = line.ok ? z.prettifyError(job!.error).replace(/\n/g, " ") : line.error;
-        log(`✖ ${path}:${line.lineNumber}: ${reason}`);
-        return Promise.resolve([{ ...idOf(line.ok ? line.value : undefined), line: line.lineNumber, error: reason }]);
-      }
-      return traceJob(runtime, job.data, limits).then(
-        (input) =>
-          representations.map((representation) => ({
-            id: job.data.id,
-            ...renderOne(representation, input, options, flags.budget, tokenizer),
-          })),
-        (error: unknown) =>
-          representations.map((representation) => ({ id: job.data.id, format: representation.name, error: errorMessage(error) })),
-      );
-    });
-    for (const result of pending) {
-      for (const document of await result) {
-        if ("error" in document && "format" in document) failed += 1;
-        writeJsonLine(document);
-      }
-    }
+    await runJsonlBatch(path, RenderJobSchema, (job) => renderLines(runtime, job, settings, limits));
   } finally {
     await runtime.close();
   }
-  if (malformed > 0) process.exitCode = EXIT_USAGE;
-  else if (failed > 0) process.exitCode = EXIT_FAILURE;
 }
 
-async function traceJob(runtime: Runtime, job: RenderJob, limits: ReturnType<typeof limitsFrom>): Promise<RenderInput> {
-  const tests = await Promise.all(
-    job.tests.map(async (test): Promise<RenderTest> => {
-      const input: TraceInput = test.call !== undefined ? { kind: "call", call: test.call } : { kind: "stdin", stdin: test.stdin! };
-      const trace = await runtime.trace({ program: job.program, input, limits });
-      return { input, trace, ...(test.expect === undefined ? {} : { expected: test.expect }) };
-    }),
-  );
-  return { program: job.program, tests };
+async function renderLines(runtime: Runtime, job: RenderJob, settings: RenderSettings, limits: Partial<Limits>): Promise<BatchOutput> {
+  const results = await renderJob(runtime, job, settings, limits);
+  return { documents: results.map((result) => ({ id: job.id, ...result })), failed: results.some((result) => "error" in result) };
 }
 
-/** A malformed line still names its job when it has a usable id. */
-function idOf(value: unknown): { id?: string | number } {
-  const id = z.object({ id: z.union([z.string(), z.number()]) }).safeParse(value);
-  return id.success ? { id: id.data.id } : {};
+/** The benchmark's problems rendered like a batch, one line per problem and format. */
+async function renderBenchmark(dataset: string, settings: RenderSettings, flags: RenderFlags): Promise<void> {
+  const jobs = (await loadBenchmark(dataset, benchmarkOptionsFrom(flags))).flatMap((problem) => {
+    const job = renderJobOf(problem);
+    if (job === undefined) log(`${problem.id}: no program, or no test that calls it; left out`);
+    return job === undefined ? [] : [job];
+  });
+  const runtime = runtimeFrom(flags);
+  const limits = limitsFrom(flags);
+  try {
+    await writeInOrder(jobs.map((job) => renderLines(runtime, job, settings, limits)));
+  } finally {
+    await runtime.close();
+  }
+}
+
+/** A problem's candidate (else its reference) on each of its tests that has a call or an input, with the test's expected result. */
+function renderJobOf(problem: Problem): RenderJob | undefined {
+  const program = problem.candidate ?? problem.reference;
+  const tests = problem.tests.flatMap((test) => {
+    const call = createTestCall(test, problem.entryPoint);
+    if (call === undefined) return [];
+    const input = call.input.kind === "call" ? { call: call.input.call } : { stdin: call.input.stdin };
+    return [{ ...input, ...(call.expected === undefined ? {} : { expect: call.expected }) }];
+  });
+  return program === undefined || tests.length === 0 ? undefined : { id: problem.id, program, tests };
 }

@@ -1,13 +1,13 @@
 import { join } from "node:path";
 import type { Command } from "commander";
-import { ConfigError } from "../core/errors.js";
 import { loadRunRecords } from "../experiments/records.js";
 import { writeReport } from "../reporting/write-report.js";
+import { kList } from "./options.js";
 import { action, log, writeJson } from "./output.js";
 
 interface ReportFlags {
   out?: string;
-  k: string;
+  k: number[];
   baseline: string;
   title?: string;
   json?: boolean;
@@ -19,7 +19,7 @@ export function registerReportCommand(program: Command): void {
     .description("write report.md, report.html, results.csv, significance.csv and charts for a run directory")
     .argument("<run-dir>", "a run directory written by `semtrace run`")
     .option("--out <dir>", "report folder (default: <run-dir>/report)")
-    .option("--k <list>", "pass@k columns", "1,5,10")
+    .option("--k <list>", "pass@k columns", kList, [1, 5, 10])
     .option("--baseline <representation>", "representation every other one is tested against", "tests")
     .option("--title <text>", "report title (default: the experiment's name)")
     .option("--json", "print the written files as JSON")
@@ -27,11 +27,9 @@ export function registerReportCommand(program: Command): void {
 }
 
 async function reportCommand(runDir: string, flags: ReportFlags): Promise<void> {
-  const ks = flags.k.split(",").map((k) => Number(k.trim()));
-  if (ks.some((k) => !Number.isInteger(k) || k < 1)) throw new ConfigError(`--k must list positive integers, got '${flags.k}'`);
   const { records, spec, summary, failures } = loadRunRecords(runDir);
   const out = flags.out ?? join(runDir, "report");
-  const files = await writeReport(records, out, { ks, baseline: flags.baseline, title: flags.title ?? spec.name, config: summary });
+  const files = await writeReport(records, out, { ks: flags.k, baseline: flags.baseline, title: flags.title ?? spec.name, config: summary });
   for (const warning of files.warnings) log(`! ${warning}`);
   if (failures > 0) log(`! ${failures} cells of this run failed and are not in the report: run \`semtrace run\` again to retry them`);
   log(`✔ ${records.length} records → ${files.markdown}, ${files.html}, ${files.resultsCsv}, ${files.significanceCsv}, ${files.charts.length} chart(s)`);

@@ -1,11 +1,12 @@
-import { Presets, SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { type RunProgress, type RunSummary, runExperiment } from "../experiments/runner.js";
+import { createBar } from "./options.js";
 import { EXIT_FAILURE, action, log, writeJson } from "./output.js";
 
 interface RunFlags {
   out: string;
   dataDir?: string;
+  benchmarkFile?: string;
   json?: boolean;
 }
 
@@ -16,17 +17,13 @@ export function registerRunCommand(program: Command): void {
     .argument("<spec>", "experiment spec (YAML, see schemas/experiment.schema.json)")
     .requiredOption("--out <dir>", "run directory: created if missing, resumed if it holds a run of the same spec")
     .option("--data-dir <dir>", "data folder searched first for benchmark and replay files (then SEMTRACE_DATA, then the download cache)")
+    .option("--benchmark-file <path>", "the benchmark's own file, in place of the spec's benchmark.path (generic)")
     .option("--json", "print the run summary as JSON")
     .action(action(async (specPath: string, flags: RunFlags) => runCommand(specPath, flags)));
 }
 
 async function runCommand(specPath: string, flags: RunFlags): Promise<void> {
-  const bar = process.stderr.isTTY
-    ? new SingleBar(
-        { format: "run |{bar}| {value}/{total} cells | {failed} failed | {duration_formatted} | ETA {eta_formatted}", stream: process.stderr, etaBuffer: 50, hideCursor: true },
-        Presets.shades_classic,
-      )
-    : undefined;
+  const bar = createBar("run |{bar}| {value}/{total} cells | {failed} failed | {duration_formatted} | ETA {eta_formatted}");
   let started = false;
   const onProgress = (progress: RunProgress) => {
     if (bar === undefined) return;
@@ -44,6 +41,7 @@ async function runCommand(specPath: string, flags: RunFlags): Promise<void> {
       specPath,
       outDir: flags.out,
       ...(flags.dataDir === undefined ? {} : { dataDir: flags.dataDir }),
+      ...(flags.benchmarkFile === undefined ? {} : { benchmarkFile: flags.benchmarkFile }),
       onProgress,
       onLog: (message) => (started ? undefined : log(message)),
     });

@@ -2,6 +2,7 @@ import { Option, type Command } from "commander";
 import type { Limits } from "../core/trace.js";
 import { createRuntime, RUNTIME_NAMES } from "../runtime/index.js";
 import type { Runtime } from "../runtime/runtime.js";
+import { nonNegativeInteger } from "./options.js";
 
 export interface RuntimeFlags {
   runtime: string;
@@ -11,13 +12,6 @@ export interface RuntimeFlags {
   memoryMb?: number;
   unsafeNoIsolation?: boolean;
 }
-
-/** Parses a numeric option that must be a whole number ≥ 0 (commander reports the error with the option's name). */
-export const nonNegativeInteger = (value: string): number => {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`expected a non-negative integer, got '${value}'`);
-  return parsed;
-};
 
 /** The sandbox flags every command that runs Python shares. */
 export function addRuntimeOptions(command: Command): Command {

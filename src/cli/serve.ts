@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { ConfigError } from "../core/errors.js";
 import { buildServer } from "../server/server.js";
+import { positiveInteger } from "./options.js";
 import { action, log } from "./output.js";
 import { addRuntimeOptions, runtimeFrom, type RuntimeFlags } from "./runtime-options.js";
 
@@ -14,22 +15,16 @@ interface ServeFlags extends RuntimeFlags {
   dataDir?: string;
 }
 
-const positive = (value: string): number => {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`expected a positive integer, got '${value}'`);
-  return parsed;
-};
-
 export function registerServeCommand(program: Command): void {
   addRuntimeOptions(
     program
       .command("serve")
       .description("serve the sandbox over HTTP: SandboxFusion-compatible POST /run_code, the native /v1 API, /health and /metrics")
       .option("--host <address>", "address to bind (loopback unless told otherwise)", "127.0.0.1")
-      .option("--port <n>", "port to listen on", positive, 8080)
-      .option("--concurrency <n>", "requests run at once", positive, 4)
-      .option("--queue <n>", "requests that may wait for a slot before new ones get 429", positive, 256)
-      .option("--body-limit <bytes>", "largest request body accepted (larger: 413)", positive, 16 * 1024 * 1024)
+      .option("--port <n>", "port to listen on", positiveInteger, 8080)
+      .option("--concurrency <n>", "requests run at once", positiveInteger, 4)
+      .option("--queue <n>", "requests that may wait for a slot before new ones get 429", positiveInteger, 256)
+      .option("--body-limit <bytes>", "largest request body accepted (larger: 413)", positiveInteger, 16 * 1024 * 1024)
       .option("--token-env <name>", "environment variable holding a bearer token every request must carry")
       .option("--data-dir <dir>", "data folder POST /v1/evaluate reads benchmarks from"),
   ).action(action(async (flags: ServeFlags) => serveCommand(flags)));

@@ -1,10 +1,10 @@
-import { Presets, SingleBar } from "cli-progress";
 import { Option, type Command } from "commander";
 import { buildSftDataset, type SftBuildResult } from "../export/build/sft-build.js";
 import { loadSftBuildConfig } from "../export/build/sft-config.js";
 import { verifySftBuild, type SftVerifyResult } from "../export/build/sft-verify.js";
 import { RUNTIME_NAMES } from "../runtime/index.js";
-import { action, EXIT_FAILURE, log, writeJson } from "./output.js";
+import { createStageProgress } from "./options.js";
+import { action, EXIT_FAILURE, writeJson } from "./output.js";
 
 interface SftBuildFlags {
   dataDir?: string;
@@ -32,7 +32,7 @@ export function registerSftCommand(program: Command): void {
     .action(
       action(async (path: string, flags: SftBuildFlags) => {
         const { config, directory } = await loadSftBuildConfig(path);
-        const progress = createProgress();
+        const progress = createStageProgress();
         let result: SftBuildResult;
         try {
           result = await buildSftDataset(config, {
@@ -60,7 +60,7 @@ export function registerSftCommand(program: Command): void {
     .option("--json", "print the result as JSON")
     .action(
       action(async (dir: string, flags: SftVerifyFlags) => {
-        const progress = createProgress();
+        const progress = createStageProgress();
         let result: SftVerifyResult;
         try {
           result = await verifySftBuild(dir, {
@@ -78,26 +78,6 @@ export function registerSftCommand(program: Command): void {
         if (result.failures.length > 0) process.exitCode = EXIT_FAILURE;
       }),
     );
-}
-
-/** One bar per stage on a TTY; stage changes only, on stderr, otherwise. */
-export function createProgress(): { update: (stage: string, done: number, total: number) => void; stop: () => void } {
-  let stage: string | undefined;
-  let bar: SingleBar | undefined;
-  return {
-    update(next, done, total) {
-      if (next !== stage) {
-        bar?.stop();
-        stage = next;
-        if (process.stderr.isTTY) {
-          bar = new SingleBar({ format: `${next} |{bar}| {value}/{total} | ETA {eta_formatted}`, stream: process.stderr }, Presets.shades_classic);
-          bar.start(total, done);
-        } else log(`${next}: ${total} to do`);
-      }
-      bar?.update(done);
-    },
-    stop: () => bar?.stop(),
-  };
 }
 
 export function formatSummary(result: SftBuildResult, outDir: string): string {

@@ -9,23 +9,9 @@
  * a generator): only its type name and a display repr are known, and it equals nothing.
  */
 
-/** The `collections` dict subclasses that keep their class: `==` treats them as dicts, with their own rules. */
-export type DictClass = "Counter" | "OrderedDict" | "defaultdict";
+import type { DictClass, PyValue } from "../config/python-value-schema.js";
 
-export type PyValue =
-  | { type: "none" }
-  | { type: "bool"; value: boolean }
-  | { type: "int"; value: bigint }
-  | { type: "float"; value: number }
-  | { type: "complex"; real: number; imag: number }
-  | { type: "str"; value: string }
-  | { type: "bytes"; value: Uint8Array }
-  | { type: "list"; items: PyValue[] }
-  | { type: "tuple"; items: PyValue[] }
-  | { type: "set"; items: PyValue[] }
-  | { type: "frozenset"; items: PyValue[] }
-  | { type: "dict"; entries: Array<[PyValue, PyValue]>; className?: DictClass }
-  | { type: "opaque"; typeName: string; repr: string };
+export type { DictClass, PyValue } from "../config/python-value-schema.js";
 
 /** Python source text for a value (the `repr` wherever `repr` is valid source). */
 export function renderPython(value: PyValue): string {

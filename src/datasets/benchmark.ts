@@ -56,10 +56,10 @@ export function normalizeNewlines(text: string): string {
 }
 
 /** The requested split, or the loader's default; an unknown split is a ConfigError. */
-export function requireSplit(loader: Pick<BenchmarkLoader, "name" | "splits">, split: string | undefined): string {
+export function requireSplit<Split extends string>(loader: { name: string; splits?: readonly Split[] }, split: string | undefined): Split {
   const splits = loader.splits ?? [];
-  const chosen = split ?? splits[0];
-  if (chosen === undefined || !splits.includes(chosen)) {
+  const chosen = split === undefined ? splits[0] : splits.find((known) => known === split);
+  if (chosen === undefined) {
     throw new ConfigError(`Benchmark "${loader.name}" has no split "${String(split)}". Choose one of: ${splits.join(", ")}.`);
   }
   return chosen;

@@ -1,5 +1,5 @@
 /** The datasets module's public API: benchmark loaders, data location and download. */
-export { createBenchmarkRegistry, loadBenchmark, builtinBenchmarkLoaders, type BenchmarkRegistry } from "./registry.js";
+export { benchmarks, loadBenchmark, builtinBenchmarkLoaders } from "./registry.js";
 export { type BenchmarkLoader, type LoadBenchmarkOptions, selectTasks } from "./benchmark.js";
 export { loadHumanEval } from "./humaneval.js";
 export { loadHumanEvalPlus } from "./humaneval-plus.js";

@@ -32,7 +32,7 @@ export type LosslessJson = null | boolean | string | JsonNumber | JsonObject | L
  * A record view of an object (for validating its fields with a schema); anything else is
  * returned as it is. Nested values keep their lossless form.
  */
-export function toRecord(value: LosslessJson): unknown {
+export function toRecord(value: unknown): unknown {
   if (!(value instanceof JsonObject)) return value;
   // Prototype-less, so that a "__proto__" key is an ordinary key.
   const record = Object.create(null) as Record<string, LosslessJson>;

@@ -46,7 +46,7 @@ export function isInMbppSplit(taskNumber: number, split: MbppSplit): boolean {
 }
 
 export async function loadMbpp(options: LoadBenchmarkOptions = {}): Promise<Problem[]> {
-  const split = requireSplit(mbppLoader, options.split) as MbppSplit;
+  const split = requireSplit({ name: mbppLoader.name, splits: mbppSplits }, options.split);
   const path = locateBenchmarkFile(options, mbppFile, { fetchName: "mbpp" });
   const rows = parseJsonlRows(await readDataText(path), mbppRowSchema, path);
   const problems = rows
@@ -66,7 +66,7 @@ export async function loadMbpp(options: LoadBenchmarkOptions = {}): Promise<Prob
 }
 
 export async function loadMbppSanitized(options: LoadBenchmarkOptions = {}): Promise<Problem[]> {
-  const split = requireSplit(mbppSanitizedLoader, options.split) as MbppSplit;
+  const split = requireSplit({ name: mbppSanitizedLoader.name, splits: mbppSplits }, options.split);
   const path = locateBenchmarkFile(options, mbppSanitizedFile, { fetchName: "mbpp" });
   const rows = parseJsonArrayRows(await readDataText(path), sanitizedRowSchema, path, { lossless: false });
   const problems = rows

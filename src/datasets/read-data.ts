@@ -63,10 +63,9 @@ export function parseJsonArrayRows<Schema extends z.ZodType>(
   const document = options.lossless ? parseLosslessOrIssue(text, "(root)", issues) : parseJsonOrIssue(text, issues);
   if (document !== undefined && !Array.isArray(document)) issues.push({ path: "(root)", message: "expected a JSON array" });
   throwIfIssues(issues, source);
+  const items: readonly unknown[] = Array.isArray(document) ? document : [];
   const rows: Array<Row<z.output<Schema>>> = [];
-  (document as unknown[]).forEach((item, index) =>
-    validateInto(schema, options.lossless ? toRecord(item as LosslessJson) : item, index, `[${index}]`, rows, issues),
-  );
+  items.forEach((item, index) => validateInto(schema, options.lossless ? toRecord(item) : item, index, `[${index}]`, rows, issues));
   throwIfIssues(issues, source);
   return rows;
 }

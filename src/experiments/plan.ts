@@ -4,6 +4,7 @@
  * run at the largest budget reports every smaller one as its prefix. Each configuration ×
  * seed × task is a cell, the unit the run store finishes or resumes.
  */
+import { createStrategy } from "../scaling/registry.js";
 import type { ExperimentSpec, ModelSpec, StrategySpec } from "./spec.js";
 import { strategyLabel } from "./spec.js";
 
@@ -38,7 +39,8 @@ export function planExperiment(spec: ExperimentSpec, taskIds: readonly string[])
   spec.models.forEach((model, modelIndex) => {
     const modelLabel = model.label ?? model.id;
     for (const strategy of spec.strategies) {
-      const usesFeedback = strategy.kind !== "parallel" || spec.task.name === "repair";
+      // A repair prompt carries feedback on the candidate from the first round, whatever the strategy.
+      const usesFeedback = createStrategy(strategy).usesFeedback || spec.task.name === "repair";
       const representations = usesFeedback ? spec.representations : ["none"];
       for (const temperature of strategy.temperature) {
         for (const representation of representations) {

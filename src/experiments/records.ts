@@ -5,6 +5,7 @@
  */
 import { ConfigError, errorMessage } from "../core/errors.js";
 import type { ReportRecord } from "../core/report-record.js";
+import { strategies } from "../scaling/registry.js";
 import { openRunStore } from "./run-store.js";
 import { type ExperimentSpec, parseExperimentSpec, strategyLabel } from "./spec.js";
 
@@ -60,21 +61,10 @@ export function summarizeSpec(spec: ExperimentSpec): RunRecords["summary"] {
     benchmark,
     task: spec.task.name,
     models: spec.models.map((model) => model.label ?? model.id),
-    strategies: spec.strategies.map((strategy) => `${strategyLabel(strategy)} (${describeGrid(strategy)})`),
+    strategies: spec.strategies.map((strategy) => `${strategyLabel(strategy)} (${strategies.get(strategy.kind).describe(strategy)})`),
     representations: spec.representations,
     "feedback budget (tokens)": spec.feedback.budget,
     seeds: spec.seeds,
   };
 }
 
-function describeGrid(strategy: ExperimentSpec["strategies"][number]): string {
-  const temperature = `T=${strategy.temperature.join(",")}`;
-  switch (strategy.kind) {
-    case "parallel":
-      return `N=${strategy.samples.join(",")}, ${temperature}, ${strategy.selection.join("/")}`;
-    case "selfdebug":
-      return `R=${strategy.rounds.join(",")}, ${temperature}`;
-    case "revision":
-      return `n=${strategy.chains.join(",")}, R=${strategy.rounds.join(",")}, ${temperature}, ${strategy.selection.join("/")}`;
-  }
-}

@@ -8,24 +8,21 @@
  */
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
+import { grid, positiveInt } from "../config/grid.js";
 import { loadYamlFile } from "../config/yaml-file.js";
 import { ConfigError, type SchemaIssue, errorMessage } from "../core/errors.js";
 import { sha256, stableStringify } from "../core/hash.js";
 import { renderOptionsSchema } from "../representations/options.js";
+import { backendProviders } from "../models/registry.js";
 import { feedbackRepresentation } from "../scaling/feedback.js";
-import { SELECTIONS } from "../scaling/selection.js";
+import { parallelEntrySchema } from "../scaling/parallel.js";
+import { createStrategy, strategies } from "../scaling/registry.js";
+import { revisionEntrySchema } from "../scaling/revision.js";
+import { selfDebugEntrySchema } from "../scaling/selfdebug.js";
+import type { StrategyDefinition, StrategyEntry } from "../scaling/strategy.js";
 import { TASK_NAMES } from "../tasks/task.js";
 
 export const EXPERIMENT_SPEC_VERSION = 1;
-
-/** A grid axis: one value or a list of values. */
-function grid<T extends z.ZodType>(item: T) {
-  return z.union([item, z.array(item).min(1)]).transform((value): z.output<T>[] => (Array.isArray(value) ? value : [value]));
-}
-
-const positiveInt = z.int().positive();
-const temperature = z.number().min(0).max(2);
-const selection = z.enum(SELECTIONS);
 
 const modelSchema = z
   .strictObject({
@@ -50,31 +47,20 @@ const modelSchema = z
   })
   .describe("one model backend");
 
-const parallelSchema = z.strictObject({
-  kind: z.literal("parallel"),
-  label: z.string().min(1).optional().describe("report name of this entry; default parallel"),
-  samples: grid(positiveInt).describe("N: samples per task; every N listed is reported (the first N samples)"),
-  temperature: grid(temperature).default([0.8]),
-  selection: grid(selection).default(["oracle"]),
+/** A strategy entry, validated by the schema of the registered strategy its `kind` names. */
+export const strategySpecSchema = z.looseObject({ kind: z.string() }).transform((value, context): StrategyEntry => {
+  let definition: StrategyDefinition;
+  try {
+    definition = strategies.get(value.kind);
+  } catch (error) {
+    context.addIssue({ code: "custom", path: ["kind"], message: errorMessage(error), input: value.kind });
+    return z.NEVER;
+  }
+  const parsed = definition.entry.safeParse(value);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) context.addIssue({ code: "custom", path: issue.path, message: issue.message, input: value });
+  return z.NEVER;
 });
-
-const selfdebugSchema = z.strictObject({
-  kind: z.literal("selfdebug"),
-  label: z.string().min(1).optional().describe("report name of this entry; default selfdebug"),
-  rounds: grid(positiveInt).describe("R: rounds including the first answer; every R listed is reported"),
-  temperature: grid(temperature).default([0]),
-});
-
-const revisionSchema = z.strictObject({
-  kind: z.literal("revision"),
-  label: z.string().min(1).optional().describe("report name of this entry; default revision"),
-  chains: grid(positiveInt).describe("n: independent selfdebug chains"),
-  rounds: grid(positiveInt).describe("R: rounds per chain"),
-  temperature: grid(temperature).default([0.8]),
-  selection: grid(selection).default(["oracle"]),
-});
-
-export const strategySpecSchema = z.discriminatedUnion("kind", [parallelSchema, selfdebugSchema, revisionSchema]);
 
 const limitsSchema = z.strictObject({
   timeoutMs: positiveInt.optional(),
@@ -152,7 +138,7 @@ export const experimentSpecSchema = experimentSpecObject.superRefine(checkCombin
 
 export type ExperimentSpec = z.output<typeof experimentSpecSchema>;
 export type ExperimentSpecInput = z.input<typeof experimentSpecSchema>;
-export type StrategySpec = z.output<typeof strategySpecSchema>;
+export type StrategySpec = StrategyEntry;
 export type ModelSpec = ExperimentSpec["models"][number];
 
 function checkCombinations(typed: z.output<typeof experimentSpecObject>, context: z.RefinementCtx): void {
@@ -171,10 +157,10 @@ function checkCombinations(typed: z.output<typeof experimentSpecObject>, context
       context.addIssue({ code: "custom", path: ["strategies", index, "label"], message: `two strategy entries are called ${label}: give one a different label` });
     }
     labels.add(label);
-    if (predicting && strategy.kind !== "parallel") {
+    if (predicting && createStrategy(strategy).usesFeedback) {
       context.addIssue({ code: "custom", path: ["strategies", index, "kind"], message: `task ${typed.task.name} has no public tests to give feedback on: use parallel` });
     }
-    if (predicting && "selection" in strategy && strategy.selection.includes("public-filter")) {
+    if (predicting && "selection" in strategy && Array.isArray(strategy.selection) && strategy.selection.includes("public-filter")) {
       context.addIssue({ code: "custom", path: ["strategies", index, "selection"], message: `task ${typed.task.name} has no public tests to filter on` });
     }
   });
@@ -185,8 +171,9 @@ function checkCombinations(typed: z.output<typeof experimentSpecObject>, context
       context.addIssue({ code: "custom", path: ["models", index, "label"], message: `two models are called ${label}: give one a different label` });
     }
     modelLabels.add(label);
-    if (!/^(openai|replay):./.test(model.id)) {
-      context.addIssue({ code: "custom", path: ["models", index, "id"], message: `model id "${model.id}" must be openai:<model> or replay:<file>` });
+    const provider = model.id.slice(0, Math.max(0, model.id.indexOf(":")));
+    if (!backendProviders.has(provider) || model.id.length === provider.length + 1) {
+      context.addIssue({ code: "custom", path: ["models", index, "id"], message: `model id "${model.id}" must be <provider>:<model> with a provider among ${backendProviders.names().join(", ")}` });
     }
   });
 }
@@ -198,7 +185,10 @@ export function strategyLabel(strategy: StrategySpec): string {
 
 /** The JSON Schema of the spec file (what a user writes: defaults are optional). */
 export function experimentSpecJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(experimentSpecSchema, { io: "input" }) as Record<string, unknown>;
+  // The published schema spells out the built-in strategies; parsing takes any registered one.
+  const builtins = z.discriminatedUnion("kind", [parallelEntrySchema, selfDebugEntrySchema, revisionEntrySchema]);
+  const published = experimentSpecObject.extend({ strategies: z.array(builtins).min(1) }).meta({ title: "semtrace experiment spec" });
+  return z.toJSONSchema(published, { io: "input" }) as Record<string, unknown>;
 }
 
 /** Validates a parsed spec and fills its defaults; every problem is an issue with its path. */

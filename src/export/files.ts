@@ -8,8 +8,8 @@ import { toJsonl } from "../core/jsonl.js";
  * since Python's `str.splitlines` breaks lines at them; control characters are escaped already.
  */
 export function renderJsonl(records: readonly unknown[]): string {
-  const escape = (character: string): string => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`;
-  return toJsonl(records).replace(/[\u0085\u2028\u2029]/g, escape);
+  const escaped = (character: string): string => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  return toJsonl(records).replace(/[\u0085\u2028\u2029]/g, escaped);
 }
 
 /** Pretty JSON (2 spaces) with a trailing newline; key order is the objects' insertion order. */

@@ -1,50 +1,9 @@
 import type { z } from "zod";
-import type { ChatMessage } from "../config/attempt-schema.js";
+import type { ChatRequest, ChatResponse } from "../config/chat-schema.js";
 import { ConfigError } from "../core/errors.js";
 
 export type { ChatMessage, ChatRole } from "../config/attempt-schema.js";
-
-/** Where a request sits in an experiment; the replay backend and recordings key on it. */
-export interface RequestMetadata {
-  taskId?: string;
-  round?: number;
-  /** Index of an independent sample stream (chain); the cache and replay keep chains apart. */
-  chain?: number;
-}
-
-export interface ChatRequest {
-  messages: ChatMessage[];
-  /** Number of choices wanted; default 1. */
-  n?: number;
-  temperature?: number;
-  topP?: number;
-  maxTokens?: number;
-  seed?: number;
-  stop?: string[];
-  metadata?: RequestMetadata;
-}
-
-export interface ChatChoice {
-  text: string;
-  finishReason: string;
-}
-
-export interface TokenUsage {
-  promptTokens: number;
-  completionTokens: number;
-}
-
-export interface ChatResponse {
-  choices: ChatChoice[];
-  usage: TokenUsage;
-  /** True when every choice came from the response cache (or from an identical request in flight). */
-  cached: boolean;
-  latencyMs: number;
-  /** The model name the server reported (or the configured one). */
-  model: string;
-  /** Base URL (or file) that answered; never stored in the cache. */
-  servedBy?: string;
-}
+export type { ChatChoice, ChatRequest, ChatResponse, RequestMetadata, TokenUsage } from "../config/chat-schema.js";
 
 /** One model behind one interface: every provider implements it and passes the shared conformance suite. */
 export interface Backend {

@@ -4,6 +4,7 @@ import Database from "better-sqlite3";
 import { z } from "zod";
 import { ConfigError, errorMessage } from "../core/errors.js";
 import { sha256, stableStringify } from "../core/hash.js";
+import { type ChatCacheEntry, ChatCacheEntrySchema } from "../config/chat-schema.js";
 import {
   type Backend,
   type ChatChoice,
@@ -15,7 +16,7 @@ import {
 } from "./backend.js";
 
 /** Bump when the key recipe or the stored row changes: old rows then simply stop matching. */
-export const CACHE_KEY_VERSION = "semtrace-chat-cache-v1";
+export const CACHE_KEY_VERSION = "semtrace-chat-cache-v2";
 
 export interface CacheOptions {
   /** SQLite file; created with its folder if missing. */
@@ -51,14 +52,8 @@ export function createCacheKey(backendId: string, request: ChatRequest, sampleIn
   );
 }
 
-const rowSchema = z.object({
-  text: z.string(),
-  finish_reason: z.string(),
-  prompt_tokens: z.number().int(),
-  completion_tokens: z.number().int(),
-  model: z.string(),
-});
-type CacheRow = z.infer<typeof rowSchema>;
+/** A stored row: the sample's ChatCacheEntry as JSON, so every field of the entry survives the store. */
+const rowSchema = z.strictObject({ entry: z.string() });
 
 function openCacheDatabase(path: string): Database.Database {
   mkdirSync(dirname(path), { recursive: true });
@@ -72,15 +67,11 @@ function openCacheDatabase(path: string): Database.Database {
   database.pragma("busy_timeout = 10000");
   database.pragma("journal_mode = WAL");
   database.pragma("synchronous = NORMAL");
-  database.exec(`CREATE TABLE IF NOT EXISTS chat_completions (
+  database.exec(`CREATE TABLE IF NOT EXISTS chat_samples (
     key TEXT PRIMARY KEY,
     backend TEXT NOT NULL,
     sample_index INTEGER NOT NULL,
-    text TEXT NOT NULL,
-    finish_reason TEXT NOT NULL,
-    prompt_tokens INTEGER NOT NULL,
-    completion_tokens INTEGER NOT NULL,
-    model TEXT NOT NULL,
+    entry TEXT NOT NULL,
     created_at TEXT NOT NULL
   ) WITHOUT ROWID`);
   return database;
@@ -91,18 +82,32 @@ function share(total: number, parts: number, index: number): number {
   return Math.floor(total / parts) + (index < total % parts ? 1 : 0);
 }
 
-function sumUsage(rows: readonly CacheRow[], extra: TokenUsage = { promptTokens: 0, completionTokens: 0 }): TokenUsage {
-  return rows.reduce(
-    (usage, row) => ({
-      promptTokens: usage.promptTokens + row.prompt_tokens,
-      completionTokens: usage.completionTokens + row.completion_tokens,
+function sumUsage(entries: readonly ChatCacheEntry[], extra: TokenUsage = { promptTokens: 0, completionTokens: 0 }): TokenUsage {
+  return entries.reduce(
+    (usage, entry) => ({
+      promptTokens: usage.promptTokens + entry.usage.promptTokens,
+      completionTokens: usage.completionTokens + entry.usage.completionTokens,
     }),
     extra,
   );
 }
 
-function choiceOf(row: CacheRow): ChatChoice {
-  return { text: row.text, finishReason: row.finish_reason };
+function choiceOf(entry: ChatCacheEntry): ChatChoice {
+  return { ...entry.choice };
+}
+
+/** A row written by this cache; a damaged one is a ConfigError naming the file. */
+function parseEntry(row: unknown, path: string): ChatCacheEntry {
+  const { entry } = rowSchema.parse(row);
+  let value: unknown;
+  try {
+    value = JSON.parse(entry);
+  } catch (error) {
+    throw new ConfigError(`response cache ${path}: a stored entry is not JSON (${errorMessage(error)}); delete the file to start afresh`);
+  }
+  const parsed = ChatCacheEntrySchema.safeParse(value);
+  if (!parsed.success) throw new ConfigError(`response cache ${path}: a stored entry does not match the cache format: ${parsed.error.message}`);
+  return parsed.data;
 }
 
 /**
@@ -113,43 +118,35 @@ function choiceOf(row: CacheRow): ChatChoice {
 export function withCache(backend: Backend, options: CacheOptions): Backend {
   if (options.enabled === false) return backend;
   const database = openCacheDatabase(options.path);
-  const select = database.prepare(
-    "SELECT text, finish_reason, prompt_tokens, completion_tokens, model FROM chat_completions WHERE key = ?",
-  );
-  const insert = database.prepare(
-    `INSERT OR REPLACE INTO chat_completions
-     (key, backend, sample_index, text, finish_reason, prompt_tokens, completion_tokens, model, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
+  const select = database.prepare("SELECT entry FROM chat_samples WHERE key = ?");
+  const insert = database.prepare("INSERT OR REPLACE INTO chat_samples (key, backend, sample_index, entry, created_at) VALUES (?, ?, ?, ?, ?)");
   const store = database.transaction((request: ChatRequest, firstSample: number, response: ChatResponse) => {
     const parts = response.choices.length;
     const createdAt = new Date().toISOString();
     response.choices.forEach((choice, index) => {
       const sample = firstSample + index;
-      insert.run(
-        createCacheKey(backend.id, request, sample),
-        backend.id,
-        sample,
-        choice.text,
-        choice.finishReason,
-        share(response.usage.promptTokens, parts, index),
-        share(response.usage.completionTokens, parts, index),
-        response.model,
-        createdAt,
-      );
+      const entry: ChatCacheEntry = {
+        choice,
+        usage: {
+          promptTokens: share(response.usage.promptTokens, parts, index),
+          completionTokens: share(response.usage.completionTokens, parts, index),
+        },
+        model: response.model,
+      };
+      insert.run(createCacheKey(backend.id, request, sample), backend.id, sample, JSON.stringify(ChatCacheEntrySchema.parse(entry)), createdAt);
     });
   });
   const inFlight = new Map<string, Promise<ChatResponse>>();
 
-  function lookup(key: string): CacheRow | undefined {
+  function lookup(key: string): ChatCacheEntry | undefined {
     const row: unknown = select.get(key);
-    return row === undefined ? undefined : rowSchema.parse(row);
+    return row === undefined ? undefined : parseEntry(row, options.path);
   }
 
   async function lookupOrFetch(request: ChatRequest, wanted: number): Promise<ChatResponse> {
     const started = performance.now();
     const chain = request.metadata?.chain ?? 0;
-    const hits: CacheRow[] = [];
+    const hits: ChatCacheEntry[] = [];
     for (let index = 0; index < wanted; index += 1) {
       const row = lookup(createCacheKey(backend.id, request, chain + index));
       if (row === undefined) break;

@@ -1,4 +1,4 @@
-import { ConfigError } from "../core/errors.js";
+import { createRegistry } from "../core/registry.js";
 import { type Backend, parseModelId } from "./backend.js";
 import { type CacheOptions, withCache } from "./cache.js";
 import { type OpenAiBackendOptions, createOpenAiBackend } from "./openai-backend.js";
@@ -9,9 +9,6 @@ import {
   withReplayRecording,
 } from "./replay-backend.js";
 import { type UsageMeter, withUsageMeter } from "./usage.js";
-
-export const BACKEND_PROVIDERS = ["openai", "replay"] as const;
-export type BackendProvider = (typeof BACKEND_PROVIDERS)[number];
 
 export interface CreateBackendOptions {
   /** Options of the `openai` provider; the model comes from the id. */
@@ -28,29 +25,28 @@ export interface CreateBackendOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-function isProvider(provider: string): provider is BackendProvider {
-  return (BACKEND_PROVIDERS as readonly string[]).includes(provider);
+/** A registered model provider: the part of a `provider:model` id before the colon. */
+export interface BackendProvider {
+  readonly name: string;
+  create(model: string, options: CreateBackendOptions): Promise<Backend>;
 }
 
-async function createProviderBackend(id: string, options: CreateBackendOptions): Promise<Backend> {
-  const { provider, model } = parseModelId(id);
-  if (!isProvider(provider)) {
-    throw new ConfigError(`unknown model provider "${provider}" in "${id}"; known providers: ${BACKEND_PROVIDERS.join(", ")}`);
-  }
-  switch (provider) {
-    case "openai":
-      return createOpenAiBackend({ ...options.openai, model }, options.env);
-    case "replay":
-      return loadReplayBackend({ ...options.replay, path: options.replay?.path ?? model, model });
-  }
-}
+/** The backend registry: `openai` (any OpenAI-compatible server), `replay` (recorded answers), and any a user registers. */
+export const backendProviders = createRegistry<BackendProvider>({
+  kind: "model provider",
+  entries: [
+    { name: "openai", create: async (model, options) => createOpenAiBackend({ ...options.openai, model }, options.env) },
+    { name: "replay", create: (model, options) => loadReplayBackend({ ...options.replay, path: options.replay?.path ?? model, model }) },
+  ],
+});
 
 /**
  * Creates the backend for a `provider:model` id, wrapped (inside out) in the cache,
  * the recorder and the usage meter when asked for.
  */
 export async function createBackend(id: string, options: CreateBackendOptions = {}): Promise<Backend> {
-  let backend = await createProviderBackend(id, options);
+  const { provider, model } = parseModelId(id);
+  let backend = await backendProviders.get(provider).create(model, options);
   if (options.cache !== undefined) backend = withCache(backend, options.cache);
   if (options.recordPath !== undefined) backend = withReplayRecording(backend, createReplayRecorder(options.recordPath));
   if (options.meter !== undefined) backend = withUsageMeter(backend, options.meter);

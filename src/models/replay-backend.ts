@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { z } from "zod";
 import { ConfigError, DataNotFoundError, type SchemaIssue, SemtraceError, errorMessage } from "../core/errors.js";
-import { loadJsonl } from "../core/jsonl.js";
+import { loadJsonl, type JsonlLine } from "../core/jsonl.js";
 import {
   type Backend,
   type ChatRequest,
@@ -71,7 +71,7 @@ export class ReplayError extends SemtraceError {
 
 /** Reads a samples or recorded-run file; a bad line is a ConfigError naming file:line. */
 export async function loadReplayRecords(path: string): Promise<ReplayRecord[]> {
-  let lines;
+  let lines: JsonlLine[];
   try {
     lines = await loadJsonl(path);
   } catch (error) {

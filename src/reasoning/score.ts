@@ -15,7 +15,7 @@ import type { Runtime } from "../runtime/runtime.js";
 import { evaluatePrediction, scorePrediction } from "../tasks/prediction.js";
 import { readAnswer, type ReadAnswer } from "./answers.js";
 import { incrementalConsistency, type ConsistencyScore } from "./consistency.js";
-import { REASON_TASKS, callParts, type ReasonPrediction, type ReasonQuestion, type ReasonQuestionOf, type ReasonTask } from "../config/reason-question.js";
+import { REASON_TASKS, type ReasonPrediction, type ReasonQuestion, type ReasonQuestionOf, type ReasonTask } from "../config/reason-question.js";
 
 export interface TaskScore {
   questions: number;

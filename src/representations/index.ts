@@ -7,7 +7,7 @@ export {
   type RenderOptions,
   type ResolvedRenderOptions,
 } from "./options.js";
-export { getRepresentation, isRepresentationName, listRepresentations, render } from "./registry.js";
+export { getRepresentation, isRepresentationName, listRepresentations, render, representations } from "./registry.js";
 export {
   REPRESENTATION_NAMES,
   type RenderInput,

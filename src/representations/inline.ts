@@ -7,11 +7,11 @@
  */
 import { countLineRuns } from "../trace/lines.js";
 import { splitSourceLines } from "../trace/source.js";
-import { emptyClipReport, type ClipReport } from "./clip.js";
-import { joinSections, programText } from "./entries.js";
-import { resolveRenderOptions, type RenderOptions, type ResolvedRenderOptions } from "./options.js";
+import type { ClipReport } from "./clip.js";
+import { programText } from "./entries.js";
+import type { RenderOptions, ResolvedRenderOptions } from "./options.js";
 import type { RenderInput, Rendering } from "./representation.js";
-import { actualLabel, omittedTestsNote, selectTests, testHeading, type TestFacts } from "./test-facts.js";
+import { factLines, renderPerTest, type TestFacts } from "./test-facts.js";
 import { buildTraceView, describeGap, plural, type Gap, type StepEntry } from "./view.js";
 
 export interface InlineStyle {
@@ -29,13 +29,12 @@ export function renderInline(
   defaults: RenderOptions,
   style: InlineStyle,
 ): Rendering {
-  const resolved = resolveRenderOptions(options, defaults);
-  const clip = emptyClipReport();
-  const { shown, omitted } = selectTests(input, resolved, clip);
-  if (shown.length === 0) return { text: joinSections([programText(input.program)]), clipped: clip };
-  const sections = shown.map((facts) => renderTest(input.program, facts, resolved, clip, style));
-  if (omitted > 0) sections.push(`# ${omittedTestsNote(omitted)}`);
-  return { text: joinSections(sections), clipped: clip };
+  return renderPerTest(input, options, defaults, {
+    program: programText(input.program),
+    repeatsProgram: true,
+    test: (facts, resolved, clip) => renderTest(input.program, facts, resolved, clip, style),
+    omitted: (note) => `# ${note}`,
+  });
 }
 
 interface LineNotes {
@@ -76,9 +75,7 @@ function renderTest(program: string, facts: TestFacts, options: ResolvedRenderOp
       notes.hidden += count;
     }
   }
-  const header = [`# ${testHeading(facts)}`];
-  if (facts.expected !== undefined) header.push(`# Expected: ${facts.expected}`);
-  header.push(`# Actual: ${actualLabel(facts.actual)}`, ...[...headerNotes.values()].map((gap) => `# ${describeGap(gap)}`));
+  const header = [...factLines(facts), ...[...headerNotes.values()].map(describeGap)].map((line) => `# ${line}`);
   return [...header, ...annotate(program, byLine, style)].join("\n");
 }
 

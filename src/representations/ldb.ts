@@ -17,11 +17,11 @@
 import type { VariableChange } from "../core/trace.js";
 import { continuesBlock } from "../trace/blocks.js";
 import { fallThroughLines, splitSourceLines } from "../trace/source.js";
-import { emptyClipReport, type ClipReport } from "./clip.js";
-import { EXCEPTION_NAME, RETURN_NAME, gapDepth, indentation, joinSections, programText } from "./entries.js";
-import { resolveRenderOptions, type RenderOptions, type ResolvedRenderOptions } from "./options.js";
+import type { ClipReport } from "./clip.js";
+import { EXCEPTION_NAME, RETURN_NAME, gapDepth, indentation, programText } from "./entries.js";
+import type { RenderOptions, ResolvedRenderOptions } from "./options.js";
 import type { Representation } from "./representation.js";
-import { actualLabel, omittedTestsNote, selectTests, testHeading, type TestFacts } from "./test-facts.js";
+import { factLines, renderPerTest, type TestFacts } from "./test-facts.js";
 import { formatError, formatValue } from "./values.js";
 import { buildTraceView, describeGap, plural, type Gap, type StepEntry, type ViewItem } from "./view.js";
 
@@ -33,13 +33,10 @@ export const ldbRepresentation: Representation = {
   usesTrace: true,
   defaults,
   render(input, options) {
-    const resolved = resolveRenderOptions(options, defaults);
-    const clip = emptyClipReport();
-    const { shown, omitted } = selectTests(input, resolved, clip);
-    const sections = [programText(input.program)];
-    for (const facts of shown) sections.push(renderTest(input.program, facts, resolved, clip));
-    if (omitted > 0) sections.push(omittedTestsNote(omitted));
-    return { text: joinSections(sections), clipped: clip };
+    return renderPerTest(input, options, defaults, {
+      program: programText(input.program),
+      test: (facts, resolved, clip) => renderTest(input.program, facts, resolved, clip),
+    });
   },
 };
 
@@ -54,9 +51,6 @@ function renderTest(program: string, facts: TestFacts, options: ResolvedRenderOp
   const view = buildTraceView(facts.trace, program, options, clip);
   const units = clipBlocks(toUnits(view.items, fallThroughLines(program)), options.maxBlocks, clip);
   const source = splitSourceLines(programText(program));
-  const header = [testHeading(facts)];
-  if (facts.expected !== undefined) header.push(`Expected: ${facts.expected}`);
-  header.push(`Actual: ${actualLabel(facts.actual)}`);
   const body = units.flatMap((unit): string[] => {
     if (unit.kind === "gap") return [indentation(gapDepth(unit.gap)) + `... ${describeGap(unit.gap)}`];
     if (unit.kind === "entry") return [indentation(unit.entry.depth) + frameEvent(unit.entry, options, clip)];
@@ -65,7 +59,7 @@ function renderTest(program: string, facts: TestFacts, options: ResolvedRenderOp
     }
     return renderBlock(unit.entries, unit.number, source, options, clip);
   });
-  return [...header, ...body].join("\n");
+  return [...factLines(facts), ...body].join("\n");
 }
 
 /** Groups consecutive line entries into blocks; calls, returns, exceptions and gaps stand alone. */

@@ -1,50 +1,43 @@
 /** The representations by name, in a fixed order, and `render` by name. */
-import { ConfigError } from "../core/errors.js";
+import { createRegistry } from "../core/registry.js";
 import { codeExecutorRepresentation } from "./codeexecutor.js";
 import { conciseRepresentation } from "./concise.js";
 import { ldbRepresentation } from "./ldb.js";
 import { nextRepresentation } from "./next.js";
 import { noneRepresentation } from "./none.js";
 import type { RenderOptions } from "./options.js";
-import {
-  REPRESENTATION_NAMES,
-  type RenderInput,
-  type Rendering,
-  type Representation,
-  type RepresentationName,
-} from "./representation.js";
+import type { RenderInput, Rendering, Representation } from "./representation.js";
 import { sbflRepresentation } from "./sbfl.js";
 import { scratchpadRepresentation } from "./scratchpad.js";
 import { semcoderRepresentation } from "./semcoder.js";
 import { testsRepresentation } from "./tests.js";
 
-const REPRESENTATIONS: Record<RepresentationName, Representation> = {
-  none: noneRepresentation,
-  tests: testsRepresentation,
-  next: nextRepresentation,
-  codeexecutor: codeExecutorRepresentation,
-  concise: conciseRepresentation,
-  semcoder: semcoderRepresentation,
-  scratchpad: scratchpadRepresentation,
-  ldb: ldbRepresentation,
-  sbfl: sbflRepresentation,
-};
+/** The representation registry: the built-ins in the order of REPRESENTATION_NAMES, then any a user registers. */
+export const representations = createRegistry<Representation>({
+  kind: "representation",
+  entries: [
+    noneRepresentation,
+    testsRepresentation,
+    nextRepresentation,
+    codeExecutorRepresentation,
+    conciseRepresentation,
+    semcoderRepresentation,
+    scratchpadRepresentation,
+    ldbRepresentation,
+    sbflRepresentation,
+  ],
+});
 
-export function isRepresentationName(name: string): name is RepresentationName {
-  return (REPRESENTATION_NAMES as readonly string[]).includes(name);
+export function isRepresentationName(name: string): boolean {
+  return representations.has(name);
 }
 
-/** The representation called `name`; a ConfigError names the valid ones otherwise. */
 export function getRepresentation(name: string): Representation {
-  if (!isRepresentationName(name)) {
-    throw new ConfigError(`unknown representation "${name}"; expected one of: ${REPRESENTATION_NAMES.join(", ")}`);
-  }
-  return REPRESENTATIONS[name];
+  return representations.get(name);
 }
 
-/** Every representation, in the order of REPRESENTATION_NAMES. */
 export function listRepresentations(): Representation[] {
-  return REPRESENTATION_NAMES.map((name) => REPRESENTATIONS[name]);
+  return representations.list();
 }
 
 export function render(name: string, input: RenderInput, options?: RenderOptions): Rendering {

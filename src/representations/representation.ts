@@ -37,7 +37,8 @@ export interface Rendering {
 }
 
 export interface Representation {
-  readonly name: RepresentationName;
+  /** A built-in RepresentationName, or the name a user registered it under. */
+  readonly name: string;
   /** One line: what the format shows and where it comes from. */
   readonly description: string;
   /** False for the trace-free baselines (`none`, `tests`). */

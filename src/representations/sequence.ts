@@ -3,11 +3,11 @@
  * header, one line per entry in execution order (indented two spaces per call depth), one
  * line per gap saying what it hides, and a footer with the result.
  */
-import { emptyClipReport, type ClipReport } from "./clip.js";
-import { gapDepth, indentation, joinSections, programText } from "./entries.js";
-import { resolveRenderOptions, type RenderOptions, type ResolvedRenderOptions } from "./options.js";
+import type { ClipReport } from "./clip.js";
+import { gapDepth, indentation, programText } from "./entries.js";
+import type { RenderOptions, ResolvedRenderOptions } from "./options.js";
 import type { RenderInput, Rendering } from "./representation.js";
-import { omittedTestsNote, selectTests, type TestFacts } from "./test-facts.js";
+import { renderPerTest, type TestFacts } from "./test-facts.js";
 import { buildTraceView, type Gap, type StepEntry } from "./view.js";
 
 export interface SequenceStyle {
@@ -25,19 +25,17 @@ export function renderSequence(
   defaults: RenderOptions,
   style: SequenceStyle,
 ): Rendering {
-  const resolved = resolveRenderOptions(options, defaults);
-  const clip = emptyClipReport();
-  const { shown, omitted } = selectTests(input, resolved, clip);
-  const sections = [programText(input.program)];
-  for (const facts of shown) {
-    const view = buildTraceView(facts.trace, input.program, resolved, clip);
-    const steps = view.items.map((item) =>
-      item.kind === "entry"
-        ? indentation(item.entry.depth) + style.entry(item.entry, resolved, clip)
-        : indentation(gapDepth(item.gap)) + style.gap(item.gap),
-    );
-    sections.push([...style.header(facts), ...steps, ...style.footer(facts)].join("\n"));
-  }
-  if (omitted > 0) sections.push(style.omitted(omittedTestsNote(omitted)));
-  return { text: joinSections(sections), clipped: clip };
+  return renderPerTest(input, options, defaults, {
+    program: programText(input.program),
+    test(facts, resolved, clip) {
+      const view = buildTraceView(facts.trace, input.program, resolved, clip);
+      const steps = view.items.map((item) =>
+        item.kind === "entry"
+          ? indentation(item.entry.depth) + style.entry(item.entry, resolved, clip)
+          : indentation(gapDepth(item.gap)) + style.gap(item.gap),
+      );
+      return [...style.header(facts), ...steps, ...style.footer(facts)].join("\n");
+    },
+    omitted: (note) => style.omitted(note),
+  });
 }

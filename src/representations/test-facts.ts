@@ -160,21 +160,43 @@ function withoutSpaces(repr: string): string {
   return out;
 }
 
+/** The lines every format states a test with: its heading, expected and actual output. */
+export function factLines(facts: TestFacts): string[] {
+  const lines = [testHeading(facts)];
+  if (facts.expected !== undefined) lines.push(`Expected: ${facts.expected}`);
+  lines.push(`Actual: ${actualLabel(facts.actual)}`);
+  return lines;
+}
+
+/** How a format lays out its sections around the shown tests. */
+export interface PerTestLayout {
+  /** The program as the format shows it, first. */
+  program: string;
+  /** True when each test section shows the program itself: then it stands alone only without tests. */
+  repeatsProgram?: boolean;
+  test(facts: TestFacts, options: ResolvedRenderOptions, clip: ClipReport): string;
+  /** The closing section when tests were left out; default the bare note. */
+  omitted?(note: string): string;
+}
+
 /**
- * The trace-free layout: a program section (the program as the format shows it), then each
- * shown failing test's heading, expected and actual output, then the note on tests left out.
+ * The skeleton of every format: a program section, one section per shown test (see
+ * `selectTests`), then the note on tests left out.
  */
-export function renderProgramAndTestFacts(programSection: string, input: RenderInput, options: RenderOptions | undefined, defaults: RenderOptions): Rendering {
+export function renderPerTest(input: RenderInput, options: RenderOptions | undefined, defaults: RenderOptions, layout: PerTestLayout): Rendering {
   const resolved = resolveRenderOptions(options, defaults);
   const clip = emptyClipReport();
   const { shown, omitted } = selectTests(input, resolved, clip);
-  const sections = [programSection];
-  for (const facts of shown) {
-    const lines = [testHeading(facts)];
-    if (facts.expected !== undefined) lines.push(`Expected: ${facts.expected}`);
-    lines.push(`Actual: ${actualLabel(facts.actual)}`);
-    sections.push(lines.join("\n"));
+  const sections = layout.repeatsProgram === true && shown.length > 0 ? [] : [layout.program];
+  for (const facts of shown) sections.push(layout.test(facts, resolved, clip));
+  if (omitted > 0) {
+    const note = omittedTestsNote(omitted);
+    sections.push(layout.omitted === undefined ? note : layout.omitted(note));
   }
-  if (omitted > 0) sections.push(omittedTestsNote(omitted));
   return { text: joinSections(sections), clipped: clip };
+}
+
+/** The trace-free layout: the program section, then each shown test's facts. */
+export function renderProgramAndTestFacts(programSection: string, input: RenderInput, options: RenderOptions | undefined, defaults: RenderOptions): Rendering {
+  return renderPerTest(input, options, defaults, { program: programSection, test: (facts) => factLines(facts).join("\n") });
 }

@@ -1,4 +1,4 @@
-import { ConfigError } from "../core/errors.js";
+import { createRegistry } from "../core/registry.js";
 import type { RuntimeName } from "../core/trace.js";
 import { createCpythonRuntime, type CpythonRuntimeOptions } from "./cpython/cpython-runtime.js";
 import { createPyodideRuntime, type PyodideRuntimeOptions } from "./pyodide/pyodide-runtime.js";
@@ -6,18 +6,26 @@ import type { Runtime } from "./runtime.js";
 
 export type RuntimeOptions = PyodideRuntimeOptions & CpythonRuntimeOptions;
 
-const factories: Record<RuntimeName, (options: RuntimeOptions) => Runtime> = {
-  pyodide: createPyodideRuntime,
-  cpython: createCpythonRuntime,
-};
+/** A registered runtime: its name and how to start one. */
+export interface RuntimeDefinition {
+  readonly name: string;
+  create(options: RuntimeOptions): Runtime;
+}
 
-export const RUNTIME_NAMES = Object.keys(factories) as RuntimeName[];
+/** The built-in runtimes, the ones the CLI offers. */
+export const RUNTIME_NAMES: readonly RuntimeName[] = ["pyodide", "cpython"];
 
-/** The runtime registry: `pyodide` (default, WebAssembly) or `cpython` (host, bubblewrap). */
+/** The runtime registry: `pyodide` (default, WebAssembly), `cpython` (host, bubblewrap), and any a user registers. */
+export const runtimes = createRegistry<RuntimeDefinition>({
+  kind: "runtime",
+  entries: [
+    { name: "pyodide", create: createPyodideRuntime },
+    { name: "cpython", create: createCpythonRuntime },
+  ],
+});
+
 export function createRuntime(name: string = "pyodide", options: RuntimeOptions = {}): Runtime {
-  const factory = factories[name as RuntimeName];
-  if (!factory) throw new ConfigError(`unknown runtime '${name}'; choose one of: ${RUNTIME_NAMES.join(", ")}`);
-  return factory(options);
+  return runtimes.get(name).create(options);
 }
 
 export type { Runtime, TraceRequest, ExecuteRequest, ExecuteResponse, ExecuteTest, TestRun, CallOutcome } from "./runtime.js";

@@ -15,7 +15,7 @@ export function readObservation(result: unknown): Observation | Error {
   try {
     return validateObservation(result);
   } catch (error) {
-    return error as Error;
+    return error instanceof Error ? error : new Error(String(error));
   }
 }
 

@@ -13,7 +13,7 @@ import type { Limits } from "../core/trace.js";
 import { fit } from "../representations/fit.js";
 import type { RenderOptions } from "../representations/options.js";
 import { getRepresentation, isRepresentationName, listRepresentations } from "../representations/registry.js";
-import type { RenderTest, RepresentationName } from "../representations/representation.js";
+import type { RenderTest } from "../representations/representation.js";
 import type { Tokenizer } from "../representations/tokenizers/tokenizer.js";
 import type { Runtime } from "../runtime/runtime.js";
 import type { TestCall } from "../tasks/test-calls.js";
@@ -22,7 +22,7 @@ import type { FeedbackRecord, FeedbackTrace } from "./attempt.js";
 export const TRACE_FEEDBACK_PREFIX = "trace:";
 
 /** `none`, `tests` or `trace:<representation>` → the representation that renders it. */
-export function feedbackRepresentation(kind: string): RepresentationName {
+export function feedbackRepresentation(kind: string): string {
   if (kind === "none" || kind === "tests") return kind;
   const name = kind.startsWith(TRACE_FEEDBACK_PREFIX) ? kind.slice(TRACE_FEEDBACK_PREFIX.length) : undefined;
   if (name !== undefined && isRepresentationName(name) && getRepresentation(name).usesTrace) return name;
@@ -96,9 +96,9 @@ async function traceTest(options: FeedbackBuilderOptions, program: string, call:
 
 type Rendered = Pick<FeedbackRecord, "representation" | "text" | "tokens" | "fitSteps" | "fallback">;
 
-function renderWithinBudget(configured: RepresentationName, input: { program: string; tests: RenderTest[] }, options: FeedbackBuilderOptions): Rendered {
+function renderWithinBudget(configured: string, input: { program: string; tests: RenderTest[] }, options: FeedbackBuilderOptions): Rendered {
   const reasons: string[] = [];
-  const chain: RepresentationName[] = [...new Set<RepresentationName>([configured, "tests", "none"])];
+  const chain: string[] = [...new Set<string>([configured, "tests", "none"])];
   for (const name of chain) {
     const result = fit(getRepresentation(name), input, options.renderOptions, options.budget, options.tokenizer);
     if (result.ok) {

@@ -34,9 +34,12 @@ export {
   type Sampling,
   type Strategy,
   type StrategyContext,
+  type StrategyDefinition,
+  type StrategyEntry,
   type StrategyResult,
   type UnitPrompt,
 } from "./strategy.js";
-export { createParallelStrategy, type ParallelOptions } from "./parallel.js";
-export { createSelfDebugStrategy, type SelfDebugOptions } from "./selfdebug.js";
-export { createRevisionStrategy, type RevisionOptions } from "./revision.js";
+export { createStrategy, strategies } from "./registry.js";
+export { createParallelStrategy, parallelStrategy, type ParallelOptions } from "./parallel.js";
+export { createSelfDebugStrategy, selfDebugStrategy, type SelfDebugOptions } from "./selfdebug.js";
+export { createRevisionStrategy, revisionStrategy, type RevisionOptions } from "./revision.js";

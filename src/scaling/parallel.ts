@@ -3,8 +3,34 @@
  * that each sample is its own resumable unit. Outcomes are reported for every N of the grid
  * (the first N samples) and every selection.
  */
-import { type Selection, selectAttempt } from "./selection.js";
-import { type BudgetOutcome, type Strategy, createInitialPrompt, maxBudget, runUnit, selectionOutcome, settleAll } from "./strategy.js";
+import { z } from "zod";
+import { grid, positiveInt, temperature } from "../config/grid.js";
+import { SELECTIONS, type Selection, selectAttempt } from "./selection.js";
+import {
+  type BudgetOutcome,
+  type Strategy,
+  type StrategyDefinition,
+  createInitialPrompt,
+  maxBudget,
+  runUnit,
+  selectionOutcome,
+  settleAll,
+} from "./strategy.js";
+
+export const parallelEntrySchema = z.strictObject({
+  kind: z.literal("parallel"),
+  label: z.string().min(1).optional().describe("report name of this entry; default parallel"),
+  samples: grid(positiveInt).describe("N: samples per task; every N listed is reported (the first N samples)"),
+  temperature: grid(temperature).default([0.8]),
+  selection: grid(z.enum(SELECTIONS)).default(["oracle"]),
+});
+
+export const parallelStrategy: StrategyDefinition<z.output<typeof parallelEntrySchema>> = {
+  name: "parallel",
+  entry: parallelEntrySchema,
+  create: (entry) => createParallelStrategy({ samples: entry.samples, selections: entry.selection }),
+  describe: (entry) => `N=${entry.samples.join(",")}, T=${entry.temperature.join(",")}, ${entry.selection.join("/")}`,
+};
 
 export interface ParallelOptions {
   /** The N values reported; max(N) samples are drawn. */

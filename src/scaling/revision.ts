@@ -4,8 +4,37 @@
  * reported for every (n, R) of the grid under the label `revision/<R>-rounds/<selection>`,
  * with budget n × R.
  */
-import { type Selection, selectAttempt } from "./selection.js";
-import { type BudgetOutcome, type Strategy, createInitialPrompt, maxBudget, requireProgramTask, runChain, selectionOutcome, settleAll } from "./strategy.js";
+import { z } from "zod";
+import { grid, positiveInt, temperature } from "../config/grid.js";
+import { SELECTIONS, type Selection, selectAttempt } from "./selection.js";
+import {
+  type BudgetOutcome,
+  type Strategy,
+  type StrategyDefinition,
+  createInitialPrompt,
+  maxBudget,
+  requireProgramTask,
+  runChain,
+  selectionOutcome,
+  settleAll,
+} from "./strategy.js";
+
+export const revisionEntrySchema = z.strictObject({
+  kind: z.literal("revision"),
+  label: z.string().min(1).optional().describe("report name of this entry; default revision"),
+  chains: grid(positiveInt).describe("n: independent selfdebug chains"),
+  rounds: grid(positiveInt).describe("R: rounds per chain"),
+  temperature: grid(temperature).default([0.8]),
+  selection: grid(z.enum(SELECTIONS)).default(["oracle"]),
+});
+
+export const revisionStrategy: StrategyDefinition<z.output<typeof revisionEntrySchema>> = {
+  name: "revision",
+  entry: revisionEntrySchema,
+  create: (entry) => createRevisionStrategy({ chains: entry.chains, rounds: entry.rounds, selections: entry.selection }),
+  describe: (entry) =>
+    `n=${entry.chains.join(",")}, R=${entry.rounds.join(",")}, T=${entry.temperature.join(",")}, ${entry.selection.join("/")}`,
+};
 
 export interface RevisionOptions {
   chains: readonly number[];

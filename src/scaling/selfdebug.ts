@@ -4,8 +4,24 @@
  * representation). The chain's last answer is the selected one. Outcomes are reported for
  * every R of the grid, from the same chain (a run with fewer rounds is its prefix).
  */
-import type { Strategy } from "./strategy.js";
+import { z } from "zod";
+import { grid, positiveInt, temperature } from "../config/grid.js";
+import type { Strategy, StrategyDefinition } from "./strategy.js";
 import { createInitialPrompt, maxBudget, requireProgramTask, runChain, selectionOutcome } from "./strategy.js";
+
+export const selfDebugEntrySchema = z.strictObject({
+  kind: z.literal("selfdebug"),
+  label: z.string().min(1).optional().describe("report name of this entry; default selfdebug"),
+  rounds: grid(positiveInt).describe("R: rounds including the first answer; every R listed is reported"),
+  temperature: grid(temperature).default([0]),
+});
+
+export const selfDebugStrategy: StrategyDefinition<z.output<typeof selfDebugEntrySchema>> = {
+  name: "selfdebug",
+  entry: selfDebugEntrySchema,
+  create: (entry) => createSelfDebugStrategy({ rounds: entry.rounds }),
+  describe: (entry) => `R=${entry.rounds.join(",")}, T=${entry.temperature.join(",")}`,
+};
 
 export interface SelfDebugOptions {
   /** Total rounds (round 0 included) reported; max(R) rounds run at most. */

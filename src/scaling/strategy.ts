@@ -2,6 +2,7 @@
  * The Strategy interface and what every strategy shares: running one unit (prompt → model →
  * answer → verdicts) through the journal, building prompts with feedback, and counting usage.
  */
+import type { z } from "zod";
 import type { BudgetOutcome } from "../config/attempt-schema.js";
 import { ConfigError, SemtraceError } from "../core/errors.js";
 import { sha256 } from "../core/hash.js";
@@ -44,10 +45,29 @@ export interface StrategyResult {
 }
 
 export interface Strategy {
-  readonly name: "parallel" | "selfdebug" | "revision";
+  readonly name: string;
   /** Whether prompts after the first carry execution feedback. */
   readonly usesFeedback: boolean;
   run(context: StrategyContext): Promise<StrategyResult>;
+}
+
+/** What every experiment-spec entry of a strategy holds, whatever its own grid. */
+export interface StrategyEntry {
+  readonly kind: string;
+  /** The entry's name in the report; default: its kind. */
+  readonly label?: string | undefined;
+  readonly temperature: readonly number[];
+}
+
+/** A registered strategy: the spec entry it reads and how to build it from one. */
+export interface StrategyDefinition<Entry extends StrategyEntry = StrategyEntry> {
+  /** The `kind` of its spec entries. */
+  readonly name: string;
+  /** A strict object with `kind: z.literal(name)`, `label`, `temperature` and the strategy's own grid. */
+  readonly entry: z.ZodType<Entry>;
+  create(entry: Entry): Strategy;
+  /** The grid in one line for the run summary, e.g. `N=1,5, T=0.8, oracle`. */
+  describe(entry: Entry): string;
 }
 
 /** A request seed per unit, so that parallel chains are different samples even with a fixed seed. */

@@ -11,6 +11,7 @@ const CLOSING = ")]}";
  * Calls `visit` for every character outside string literals and comments, with the bracket
  * depth before it. Returning true stops the scan.
  */
+// biome-ignore lint/suspicious/noConfusingVoidType: a visitor that never stops the scan returns nothing
 export function scanCode(text: string, visit: (index: number, depth: number) => boolean | void): void {
   let depth = 0;
   let index = 0;

@@ -5,9 +5,10 @@
  * by giving the path of a file in the same format.
  */
 import { readFile } from "node:fs/promises";
+import { type ChatRole, ChatRoleSchema } from "../config/attempt-schema.js";
 import { ConfigError, errorMessage } from "../core/errors.js";
 
-export type PromptRole = "system" | "user" | "assistant";
+export type PromptRole = ChatRole;
 
 export interface PromptMessage {
   role: PromptRole;
@@ -50,7 +51,7 @@ export function parsePromptTemplate(text: string, source: string, allowed?: read
       continue;
     }
     flush();
-    current = { role: marker[1] as PromptRole, lines: [] };
+    current = { role: ChatRoleSchema.parse(marker[1]), lines: [] };
   }
   flush();
   if (sections.length === 0) throw new ConfigError(`prompt template ${source} is empty`, { source });

@@ -26,7 +26,7 @@ function allowedTypeEdge(from: string, target: string, typeOnly: boolean): boole
 }
 
 /** Every import that reaches a module at the same or a later layer, as "from → to". */
-export function layerViolations(files: Record<string, string>): string[] {
+function layerViolations(files: Record<string, string>): string[] {
   const violations: string[] = [];
   for (const [file, source] of Object.entries(files)) {
     const from = file.split("/")[0]!;

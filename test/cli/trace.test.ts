@@ -52,7 +52,7 @@ describe("semtrace trace", () => {
     const result = await run(["trace", "--batch", jobs, "--json"]);
     expect(result.code).toBe(2);
     const lines = result.stdout.trim().split("\n").map((line) => JSON.parse(line));
-    expect(lines.map((line) => line.id ?? `line ${line.line}`)).toEqual(["a", "line 2", "line 3", "d"]);
+    expect(lines.map((line) => line.id ?? `line ${line.line}`)).toEqual(["a", "line 2", "c", "d"]);
     expect(lines[0].trace.outcome.value.repr).toBe("2");
     expect(lines[1].error).toMatch(/jobs\.jsonl:2: invalid JSON/);
     expect(lines[2].error).toMatch(/exactly one of `call` or `stdin`/);

@@ -18,6 +18,7 @@ const floatReprs: Array<[number, string]> = [
   [-0, "-0.0"],
   [1e16, "1e+16"],
   [1e15, "1000000000000000.0"],
+  // biome-ignore lint/correctness/noPrecisionLoss: the repr of a literal that loses precision is the point
   [123456789012345678, "1.2345678901234568e+17"],
   [1e-4, "0.0001"],
   [1e-5, "1e-05"],
@@ -32,6 +33,7 @@ const floatReprs: Array<[number, string]> = [
   [12345.678, "12345.678"],
   [1 / 3, "0.3333333333333333"],
   [-2.5e-10, "-2.5e-10"],
+  // biome-ignore lint/correctness/noPrecisionLoss: as above, 2^53 + 1 reads as 2^53
   [9007199254740993, "9007199254740992.0"],
 ];
 

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { registerDataCommand } from "../../src/cli/data.js";
 import { runCommand, type CommandOutput } from "../cli/in-process.js";
 import { fixturesDir, realDataDir } from "./fixture-data.js";
+import { itWithRealData } from "../helpers/requirements.js";
 
 async function run(...args: string[]): Promise<CommandOutput> {
   const output = await runCommand(registerDataCommand, args);
@@ -77,7 +78,7 @@ describe("semtrace data fetch", () => {
     expect(stderr).toContain('Unknown dataset "nothing"');
   });
 
-  it.skipIf(!existsSync(join(realDataDir, "cruxeval", "cruxeval.jsonl")))("downloads a dataset and reports it", async () => {
+  itWithRealData(["cruxeval/cruxeval.jsonl"], "downloads a dataset and reports it", async () => {
     const real = await serve(realDataDir);
     try {
       const cacheDir = mkdtempSync(join(scratch, "cache-"));

@@ -1,10 +1,11 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { parseDocstringExamples } from "../../src/datasets/docstring-examples.js";
 import { parsePythonLiteral } from "../../src/datasets/python-literal.js";
 import { realDataDir } from "./fixture-data.js";
+import { describeWithRealData } from "../helpers/requirements.js";
 
 const prompt = (body: string) => `def f(xs, k=0):\n    """Docstring.\n${body}\n    """\n`;
 const read = (body: string) => parseDocstringExamples(prompt(body), "f").map(({ args, expected }) => [args, expected]);
@@ -71,7 +72,7 @@ describe("parseDocstringExamples", () => {
 
 const humanEvalFile = join(realDataDir, "humaneval", "HumanEval.jsonl.gz");
 
-describe.skipIf(!existsSync(humanEvalFile))("parseDocstringExamples on HumanEval", () => {
+describeWithRealData(["humaneval/HumanEval.jsonl.gz"], "parseDocstringExamples on HumanEval", () => {
   it("reads hundreds of examples, each with literal arguments and expected value", () => {
     const rows = gunzipSync(readFileSync(humanEvalFile))
       .toString("utf8")

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, DataNotFoundError } from "../../src/core/errors.js";
 import type { IoTest, Problem, TestCase } from "../../src/core/problem.js";
 import { loadCandidatePool, listCandidateModels, poolTaskIdToPlus } from "../../src/datasets/candidates.js";
-import { createBenchmarkRegistry, loadBenchmark } from "../../src/datasets/registry.js";
+import { benchmarks, loadBenchmark } from "../../src/datasets/registry.js";
 import { createFixtureDataDir, fixturesDir, isolatedOptions } from "./fixture-data.js";
 
 let fixture: ReturnType<typeof createFixtureDataDir>;
@@ -300,7 +300,7 @@ describe("generic", () => {
 
 describe("registry", () => {
   it("knows every built-in benchmark", () => {
-    expect(createBenchmarkRegistry().names()).toEqual([
+    expect(benchmarks.names()).toEqual([
       "humaneval",
       "humaneval+",
       "mbpp",
@@ -321,15 +321,15 @@ describe("registry", () => {
     const problems = await loadBenchmark("mbpp+", { ...options, tasks: ["Mbpp/124", "Mbpp/2"] });
     expect(problems.map((problem) => problem.id)).toEqual(["Mbpp/2", "Mbpp/124"]);
     await expect(loadBenchmark("mbpp+", { ...options, tasks: ["Mbpp/1"] })).rejects.toThrow(/no task Mbpp\/1/);
-    await expect(loadBenchmark("humaneval-x", options)).rejects.toThrow(/Unknown benchmark "humaneval-x"/);
+    await expect(loadBenchmark("humaneval-x", options)).rejects.toThrow(/unknown benchmark "humaneval-x": expected humaneval, humaneval\+, /);
   });
 
   it("takes plug-in loaders and refuses a second loader with the same name", async () => {
-    const registry = createBenchmarkRegistry([]);
     const toy: Problem = { id: "t/1", source: { dataset: "toy", version: "0" }, prompt: "", entryPoint: "f", tests: [] };
-    registry.register({ name: "toy", description: "a toy", load: async () => [toy] });
-    expect(await registry.load("toy")).toEqual([toy]);
-    expect(() => registry.register({ name: "toy", description: "again", load: async () => [] })).toThrow(ConfigError);
+    benchmarks.register({ name: "toy", description: "a toy", load: async () => [toy] });
+    expect(await loadBenchmark("toy")).toEqual([toy]);
+    expect(() => benchmarks.register({ name: "toy", description: "again", load: async () => [] })).toThrow(ConfigError);
+    expect(() => benchmarks.register({ name: "mbpp", description: "again", load: async () => [] })).toThrow(/benchmark "mbpp" is already registered/);
   });
 
   it("says which file is missing and how to get it", async () => {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type LosslessJson, jsonToPython, parseLosslessJson, toRecord } from "../../src/datasets/lossless-json.js";
@@ -6,6 +6,7 @@ import { InputDeserializationError, deserializeMbppPlusInputs } from "../../src/
 import { parsePythonLiteral } from "../../src/datasets/python-literal.js";
 import { type PyValue, renderArguments } from "../../src/core/python-value.js";
 import { realDataDir } from "./fixture-data.js";
+import { describeWithRealData } from "../helpers/requirements.js";
 
 /** The argument text EvalPlus would call the function with, for one raw JSON input. */
 const restore = (taskId: string, input: string) =>
@@ -46,7 +47,7 @@ describe("deserializeMbppPlusInputs", () => {
 
 const mbppPlusFile = join(realDataDir, "mbpp-plus", "MbppPlus-399.json");
 
-describe.skipIf(!existsSync(mbppPlusFile))("MBPP+ base inputs against the original assertions", () => {
+describeWithRealData(["mbpp-plus/MbppPlus-399.json"], "MBPP+ base inputs against the original assertions", () => {
   type Row = { task_id: string; entry_point: string; assertion: string; base_input: LosslessJson[][] };
   let cached: Row[] | undefined;
   const rows = (): Row[] =>

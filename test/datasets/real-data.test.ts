@@ -1,10 +1,10 @@
-import { existsSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import type { IoTest, Problem } from "../../src/core/problem.js";
 import { listCandidateModels, loadCandidatePool } from "../../src/datasets/candidates.js";
 import { parsePythonLiteral } from "../../src/datasets/python-literal.js";
 import { loadBenchmark } from "../../src/datasets/registry.js";
 import { realDataDir } from "./fixture-data.js";
+import { describeWithRealData } from "../helpers/requirements.js";
 
 // Only the shared data folder: no SEMTRACE_DATA, and a cache that does not exist.
 const options = { dataDir: realDataDir, cacheDir: "/nonexistent/semtrace-cache", env: {} };
@@ -14,7 +14,7 @@ const count = (problems: Problem[], predicate: (test: Problem["tests"][number]) 
 const hiddenIo = (group: "base" | "plus") => (test: Problem["tests"][number]) =>
   test.kind === "io" && test.visibility === "hidden" && test.group === group;
 
-describe.skipIf(!existsSync(realDataDir))("the shared benchmark data", () => {
+describeWithRealData([], "the shared benchmark data", () => {
   it("humaneval: 164 problems, each with its check() and most with docstring examples", async () => {
     const problems = await loadBenchmark("humaneval", options);
     expect(problems).toHaveLength(164);

@@ -169,6 +169,7 @@ const HONEST_HISTOGRAM =
   "    best = {word: count for word, count in counts.items() if count == top}\n    return json.loads(json.dumps(best))\n";
 
 /** Reads every readable byte of the process: /proc/self/mem where there is one, else the WebAssembly heap through ctypes. */
+// biome-ignore lint/complexity/noUselessStringRaw: Python source; raw so that a backslash added later stays Python's
 const MEMORY_READER = String.raw`import os
 OVERLAP = 64
 USE_CTYPES = False
@@ -280,6 +281,7 @@ export const ADD_HACKS: Record<string, string> = {
 };
 
 /** Searches all its memory for the expected outputs of `secret` and the reference's marker, each stored shifted by one so that the needles never appear as such. */
+// biome-ignore lint/complexity/noUselessStringRaw: as MEMORY_READER
 const MEMORY_SEARCH = MEMORY_READER + String.raw`
 SEARCH_OWN = False
 TABLE = bytes((b + 1) % 256 for b in range(256))

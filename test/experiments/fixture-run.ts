@@ -55,8 +55,14 @@ export async function runCli(...args: string[]): Promise<CliResult> {
   const stdout: string[] = [];
   const stderr: string[] = [];
   process.exitCode = undefined;
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => (stdout.push(String(chunk)), true));
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => (stderr.push(String(chunk)), true));
+  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+    stdout.push(String(chunk));
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+    stderr.push(String(chunk));
+    return true;
+  });
   try {
     const program = new Command("semtrace").exitOverride();
     registerRunCommand(program);

@@ -4,10 +4,10 @@
  * the feedback rounds, and the run covers all 164 HumanEval+ tasks (base tests, to keep the
  * test short) under three feedback representations.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { loadHumanEvalPlus } from "../../src/datasets/humaneval-plus.js";
@@ -15,16 +15,16 @@ import { loadRunRecords } from "../../src/experiments/records.js";
 import { startScriptedOpenAiServer } from "../helpers/scripted-openai-server.js";
 import { createProblemResponder, fence } from "../scaling/strategy-harness.js";
 import { queryStore, runCli, writeSpec } from "./fixture-run.js";
+import { describeWithRealData } from "../helpers/requirements.js";
 
 const DATA = join(import.meta.dirname, "..", "..", "..", "shared", "data");
-const POOL = join(DATA, "candidates", "humaneval", "codellama.jsonl");
 const EXAMPLE = join(import.meta.dirname, "..", "..", "examples", "experiments", "replay-selfdebug.yaml");
 const folder = mkdtempSync(join(tmpdir(), "semtrace-acceptance-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 const REPRESENTATIONS = ["tests", "trace:concise", "trace:next"];
 
-describe.skipIf(!existsSync(POOL))("HumanEval+ selfdebug with replayed codellama answers", () => {
+describeWithRealData(["candidates/humaneval/codellama.jsonl"], "HumanEval+ selfdebug with replayed codellama answers", () => {
   it("completes all 164 tasks and reports every representation", { timeout: 300_000 }, async () => {
     const problems = await loadHumanEvalPlus({ dataDir: DATA });
     const byId = new Map(problems.map((problem) => [problem.id, problem]));

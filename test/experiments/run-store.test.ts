@@ -3,11 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import type { z } from "zod";
 import { AttemptSchema } from "../../src/config/attempt-schema.js";
 import { ConfigError } from "../../src/core/errors.js";
 import { openRunStore } from "../../src/experiments/run-store.js";
 import type { Attempt } from "../../src/scaling/attempt.js";
+import { declaredKeys, heldKeys } from "../helpers/schema-keys.js";
 
 const folder = mkdtempSync(join(tmpdir(), "semtrace-store-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -39,23 +39,6 @@ function attempt(round: number): Attempt {
       : {}),
     timing: { startedAt: "2025-01-01T00:00:00.000Z", feedbackMs: 0, llmMs: 3.5, judgeMs: 1 },
   };
-}
-
-/** Every object key a schema declares, as dotted paths, through optionals, arrays and unions. */
-function declaredKeys(schema: z.core.$ZodType, prefix = ""): string[] {
-  const def = schema._zod.def;
-  if (def.type === "optional" || def.type === "nullable") return declaredKeys((def as z.core.$ZodOptionalDef).innerType, prefix);
-  if (def.type === "array") return declaredKeys((def as z.core.$ZodArrayDef).element, `${prefix}[]`);
-  if (def.type === "union") return (def as z.core.$ZodUnionDef).options.flatMap((option) => declaredKeys(option, prefix));
-  if (def.type !== "object") return [];
-  return Object.entries((def as z.core.$ZodObjectDef).shape).flatMap(([key, value]) => [`${prefix}${key}`, ...declaredKeys(value, `${prefix}${key}.`)]);
-}
-
-/** Every object key a value holds, in the same notation. */
-function heldKeys(value: unknown, prefix = ""): string[] {
-  if (Array.isArray(value)) return value.flatMap((item) => heldKeys(item, `${prefix}[]`));
-  if (typeof value !== "object" || value === null) return [];
-  return Object.entries(value).flatMap(([key, item]) => [`${prefix}${key}`, ...heldKeys(item, `${prefix}${key}.`)]);
 }
 
 function fullAttempt(): Attempt {

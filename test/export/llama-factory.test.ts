@@ -17,6 +17,7 @@ import { datasetInfoSchema, sharegptRecordSchema } from "../../src/export/llama-
 import { parseLlamaFactoryTrainingOptions, yamlFloat } from "../../src/export/llama-factory-training.js";
 import type { SftDataset } from "../../src/export/sft-example.js";
 import { loadExampleFixtures, readJsonlValues, useTemporaryDirectories } from "./helpers.js";
+import { describeIf } from "../helpers/requirements.js";
 
 const examples = loadExampleFixtures();
 const [withSystem, withoutSystem, multiTurn] = examples as [
@@ -230,7 +231,7 @@ function hasPyYaml(): boolean {
   }
 }
 
-describe.skipIf(!hasPyYaml())("training YAML read by PyYAML, as LLaMA-Factory reads it", () => {
+describeIf(hasPyYaml(), "needs python3 with PyYAML", "training YAML read by PyYAML, as LLaMA-Factory reads it", () => {
   it("keeps numbers numeric", async () => {
     const directory = await temporaryDirectory();
     await writeLlamaFactoryExport(directory, datasets.slice(0, 1), {

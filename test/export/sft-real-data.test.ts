@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, expect, it } from "vitest";
 import { z } from "zod";
 import type { Problem } from "../../src/core/problem.js";
 import { loadBenchmark } from "../../src/datasets/index.js";
@@ -14,11 +14,12 @@ import { REPRESENTATION_NAMES } from "../../src/representations/representation.j
 import { extractCode } from "../../src/tasks/extract.js";
 import { createPyodideRuntime } from "../../src/runtime/pyodide/pyodide-runtime.js";
 import { readJsonlValues, useTemporaryDirectories } from "./helpers.js";
+import { describeWithRealData } from "../helpers/requirements.js";
 
 const DATA = join(import.meta.dirname, "../../../shared/data");
 const temporaryDirectory = useTemporaryDirectories();
 
-describe.skipIf(!existsSync(join(DATA, "candidates")))("an SFT build from the real candidate pools", () => {
+describeWithRealData(["candidates"], "an SFT build from the real candidate pools", () => {
   const runtime = createPyodideRuntime({ poolSize: 2 });
   afterAll(() => runtime.close());
 

@@ -7,9 +7,11 @@ import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ApiCallError } from "../../src/core/errors.js";
+import { type ChatCacheEntry, ChatCacheEntrySchema } from "../../src/config/chat-schema.js";
 import { type Backend, type ChatRequest } from "../../src/models/backend.js";
 import { CACHE_KEY_VERSION, createCacheKey, withCache } from "../../src/models/cache.js";
 import { createOpenAiBackend } from "../../src/models/openai-backend.js";
+import { declaredKeys, heldKeys } from "../helpers/schema-keys.js";
 import { type ScriptedOpenAiServer, startScriptedOpenAiServer } from "../helpers/scripted-openai-server.js";
 
 const run = promisify(execFile);
@@ -177,6 +179,39 @@ describe("response cache", () => {
     expect(existsSync(cachePath)).toBe(false);
   });
 
+  it("keeps every field of a sample's entry, so a field added to the schema survives a reopened cache", async () => {
+    const entry: ChatCacheEntry = { choice: { text: "def f(): pass", finishReason: "length" }, usage: { promptTokens: 9, completionTokens: 4 }, model: "served-model" };
+    // The entry must hold every field the schema declares: a new field fails here until it is added above.
+    const held = new Set(heldKeys(entry));
+    expect(declaredKeys(ChatCacheEntrySchema).filter((key) => !held.has(key))).toEqual([]);
+    let calls = 0;
+    const inner: Backend = {
+      id: "scripted:entry",
+      complete: async () => {
+        calls += 1;
+        return { choices: [entry.choice], usage: entry.usage, cached: false, latencyMs: 1, model: entry.model };
+      },
+      close: async () => {},
+    };
+    const first = withCache(inner, { path: cachePath });
+    backends.push(first);
+    await first.complete(request);
+    const reopened = withCache(inner, { path: cachePath });
+    backends.push(reopened);
+    const response = await reopened.complete(request);
+    expect(calls).toBe(1);
+    expect({ choice: response.choices[0], usage: response.usage, model: response.model }).toEqual(entry);
+  });
+
+  it("refuses a stored entry with a field it does not know, instead of dropping it", async () => {
+    const server = await startServer();
+    await cachedBackend(server).complete(request);
+    const database = new Database(cachePath);
+    database.prepare("UPDATE chat_samples SET entry = json_set(entry, '$.choice.logprobs', 1)").run();
+    database.close();
+    await expect(cachedBackend(server).complete(request)).rejects.toThrow(/does not match the cache format/);
+  });
+
   it("uses WAL mode", async () => {
     const server = await startServer();
     cachedBackend(server);
@@ -194,7 +229,7 @@ describe("response cache", () => {
     const outputs = await Promise.all(writers);
     for (const output of outputs) expect(JSON.parse(output.stdout)).toEqual({ calls: 150 });
     const database = new Database(cachePath, { readonly: true });
-    expect(database.prepare("SELECT count(*) AS count FROM chat_completions").get()).toEqual({ count: 300 });
+    expect(database.prepare("SELECT count(*) AS count FROM chat_samples").get()).toEqual({ count: 300 });
     database.close();
     // A rerun finds every answer in the file.
     const rerun = await run(process.execPath, ["--import", "tsx", script, cachePath, "left", "150"], {

@@ -38,7 +38,7 @@ describe("createBackend", () => {
   });
 
   it("rejects an unknown provider, listing the known ones", async () => {
-    await expect(createBackend("anthropic:claude")).rejects.toThrowError(/known providers: openai, replay/);
+    await expect(createBackend("anthropic:claude")).rejects.toThrowError(/unknown model provider "anthropic": expected openai, replay/);
   });
 
   it("builds an openai backend wrapped in cache, recorder and meter", async () => {

@@ -44,7 +44,8 @@ describe("shortenRepr", () => {
         expect(head.length + elided + tail.length).toBe(repr.length);
         // Cut points lie between whole escapes and code points (a ", " separator is two of them).
         const units = pieces.flatMap((p) => (p === ", " ? [",", " "] : [p]));
-        const boundaries = new Set(units.reduce<number[]>((acc, p) => [...acc, (acc.at(-1) ?? 0) + p.length], [0]));
+        let end = 0;
+        const boundaries = new Set([0, ...units.map((p) => (end += p.length))]);
         expect(boundaries.has(head.length)).toBe(true);
         expect(boundaries.has(repr.length - tail.length)).toBe(true);
       }),

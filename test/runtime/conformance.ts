@@ -3,6 +3,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ExecuteResponseSchema } from "../../src/config/execute-schema.js";
 import { TraceSchema } from "../../src/config/trace-schema.js";
 import type { Trace } from "../../src/core/trace.js";
 import type { Runtime, TestRun } from "../../src/runtime/runtime.js";
@@ -333,6 +334,7 @@ export function runtimeConformance(name: string, create: (poolSize: number) => R
             { id: "after", kind: "call", args: "[1], [2]", timeoutMs: 2000 },
           ],
         });
+        expect(ExecuteResponseSchema.parse(response)).toEqual(response);
         // The slow call got the watchdog's interrupt: the host, not the report, calls that a timeout.
         expect(response.runs.map(returned)).toEqual(["3", "raised", "raised", "[1, 2]"]);
         expect(response.runs[1]?.outcomes[0]).toMatchObject({ outcome: "raised", error: { type: "TypeError" } });
@@ -350,11 +352,12 @@ export function runtimeConformance(name: string, create: (poolSize: number) => R
           entryPoint: "value",
           tests: ["plain", "liar", "counter", "generator"].map((kind) => ({ id: kind, kind: "call" as const, args: `'${kind}'`, timeoutMs: 2000 })),
         });
-        const valueOf = (index: number) => {
+        const valueAt = (index: number) => {
           const outcome = response.runs[index]?.outcomes[0];
           return outcome?.outcome === "returned" ? outcome.value : undefined;
         };
-        const plain = valueOf(0);
+        expect(ExecuteResponseSchema.parse(response)).toEqual(response);
+        const plain = valueAt(0);
         expect(plain?.type).toBe("tuple");
         const items = plain?.type === "tuple" ? plain.items : [];
         expect(items.map((item) => item.type)).toEqual(["int", "float", "str", "bytes", "none", "bool", "dict", "set", "complex", "int", "float", "float", "float", "list", "int"]);
@@ -364,9 +367,9 @@ export function runtimeConformance(name: string, create: (poolSize: number) => R
         expect(items.slice(11, 13)).toEqual([{ type: "float", value: 2 }, { type: "float", value: 1e300 }]);
         expect(items[13]).toEqual({ type: "list", items: [0.5, -2, 3.25].map((value) => ({ type: "float", value })) });
         expect(items[14]).toEqual({ type: "int", value: -(7n ** 30n) });
-        expect(valueOf(1)).toMatchObject({ type: "opaque", typeName: "__main__.Liar" });
-        expect(valueOf(2)).toMatchObject({ type: "dict", className: "Counter" });
-        expect(valueOf(3)).toMatchObject({ type: "opaque", typeName: "generator" });
+        expect(valueAt(1)).toMatchObject({ type: "opaque", typeName: "__main__.Liar" });
+        expect(valueAt(2)).toMatchObject({ type: "dict", className: "Counter" });
+        expect(valueAt(3)).toMatchObject({ type: "opaque", typeName: "generator" });
       });
 
       it("stops after the test the caller says, and runs no further", async () => {
@@ -385,6 +388,7 @@ export function runtimeConformance(name: string, create: (poolSize: number) => R
       it("reports a program that cannot load", async () => {
         const response = await runtime.execute({ program: "def f(:\n", entryPoint: "f", tests: [{ id: "a", kind: "call", args: "", timeoutMs: 1000 }] });
         expect(response.loadError?.type).toBe("SyntaxError");
+        expect(ExecuteResponseSchema.parse(response)).toEqual(response);
       });
 
       it("runs standard-input programs and an exit with status 0 ends them normally", async () => {
@@ -394,6 +398,7 @@ export function runtimeConformance(name: string, create: (poolSize: number) => R
           tests: [{ id: "s", kind: "stdin", stdin: "21\n", timeoutMs: 2000 }],
         });
         expect(response.runs[0]).toMatchObject({ stdout: "42\n", outcomes: [{ outcome: "returned" }] });
+        expect(ExecuteResponseSchema.parse(response)).toEqual(response);
       });
 
       it("runs an assertion test's calls after its imports, and stops at the first that raises", async () => {

@@ -3,7 +3,6 @@
  * evaluator, and model answers from the scripted OpenAI-compatible server.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Problem } from "../../src/core/problem.js";
 import { loadTokenizer } from "../../src/representations/tokenizers/index.js";
 import type { Attempt } from "../../src/scaling/attempt.js";
 import { NO_CODE_FEEDBACK, createFeedbackBuilder, feedbackRepresentation } from "../../src/scaling/feedback.js";

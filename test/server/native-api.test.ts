@@ -123,7 +123,7 @@ describe("the native API over loopback HTTP (pyodide)", () => {
     expect(missing.status).toBe(404);
     const unknown = await post(base, "/v1/evaluate", { benchmark: "no-such-benchmark", task_id: "x", samples: [solution] });
     expect(unknown.status).toBe(400);
-    expect(await unknown.json()).toMatchObject({ error: expect.stringContaining("Unknown benchmark") });
+    expect(await unknown.json()).toMatchObject({ error: expect.stringMatching(/unknown benchmark/i) });
   }, 60_000);
 
   it("POST /v1/evaluate passes no hostile sample of the hack corpus, and the honest ones in the same request", async () => {

@@ -46,7 +46,7 @@ export function isPolynomialRoot(coefficients: PyValue, root: PyValue, atol: num
  */
 export function correctlyRoundedPower(x: number, power: number): number {
   if (power === 0) return 1;
-  if (!Number.isFinite(x) || x === 0 || !Number.isInteger(power) || power < 0) return Math.pow(x, power);
+  if (!Number.isFinite(x) || x === 0 || !Number.isInteger(power) || power < 0) return x ** power;
   const { mantissa, exponent } = decompose(Math.abs(x));
   const magnitude = scaledToDouble(mantissa ** BigInt(power), exponent * power);
   return x < 0 && power % 2 === 1 ? -magnitude : magnitude;

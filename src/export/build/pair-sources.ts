@@ -9,12 +9,55 @@ import { basename } from "node:path";
 import { ConfigError } from "../../core/errors.js";
 import type { Problem } from "../../core/problem.js";
 import { listCandidateModels, loadBenchmark, loadCandidatePool, loadSamples } from "../../datasets/index.js";
+import { createEvaluator } from "../../evaluation/evaluator.js";
 import type { Evaluator } from "../../evaluation/evaluator-types.js";
 import { injectPairs } from "../../pairs/bug-injection.js";
 import { createDropCounter, minePairs, type MiningCandidate } from "../../pairs/pair-mining.js";
-import type { PythonParser } from "../../pairs/python-parser.js";
+import { loadPythonParser, type PythonParser } from "../../pairs/python-parser.js";
 import { assertUniqueIds, loadRepairPairs, type RepairPair } from "../../pairs/repair-pair.js";
-import { resolveConfigPath, type PairSource, type SftBuildConfig } from "./sft-config.js";
+import type { Runtime } from "../../runtime/runtime.js";
+import {
+  parseSftBuildConfig,
+  resolveConfigPath,
+  SFT_BUILD_CONFIG_VERSION,
+  type PairSource,
+  type SftBuildConfig,
+  type SftBuildConfigInput,
+} from "./sft-config.js";
+
+/** The parts of an SFT build config that decide which pairs are collected; defaults as in the config file. */
+export type RepairPairsConfig = Pick<SftBuildConfigInput, "sources" | "seed" | "mining" | "evaluation">;
+
+export interface CollectRepairPairsOptions {
+  runtime: Runtime;
+  /** Folder that relative paths of the sources are resolved against (default: the working folder). */
+  directory?: string;
+  dataDir?: string;
+  onProgress?: (stage: string, done: number, total: number) => void;
+}
+
+/** Collects repair pairs on their own, as an SFT build's first stage does. */
+export async function collectRepairPairs(pairsConfig: RepairPairsConfig, options: CollectRepairPairsOptions): Promise<CollectedPairs> {
+  const config = parseSftBuildConfig({ version: SFT_BUILD_CONFIG_VERSION, ...pairsConfig }, "pair options");
+  return collectPairs({
+    config,
+    directory: options.directory ?? process.cwd(),
+    dataDir: options.dataDir,
+    parser: await loadPythonParser(),
+    evaluatorFor: createEvaluatorCache(options.runtime, config),
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+  });
+}
+
+/** One Evaluator per benchmark key, created on first use. */
+export function createEvaluatorCache(runtime: Runtime, config: SftBuildConfig): (key: string) => Evaluator {
+  const evaluators = new Map<string, Evaluator>();
+  return (key) => {
+    const evaluator = evaluators.get(key) ?? createEvaluator(runtime, config.evaluation);
+    evaluators.set(key, evaluator);
+    return evaluator;
+  };
+}
 
 export interface PairSourceContext {
   config: SftBuildConfig;

@@ -17,8 +17,6 @@
 import { join, relative, sep } from "node:path";
 import pLimit from "p-limit";
 import type { TraceInput } from "../../core/trace.js";
-import { createEvaluator } from "../../evaluation/evaluator.js";
-import type { Evaluator } from "../../evaluation/evaluator-types.js";
 import { createDropCounter } from "../../pairs/pair-mining.js";
 import { loadPythonParser } from "../../pairs/python-parser.js";
 import { renderRepairPairsJsonl, type FailingTest, type RepairPair } from "../../pairs/repair-pair.js";
@@ -43,7 +41,7 @@ import { buildManifest, writeManifest, type SftManifest } from "../manifest.js";
 import { writeOpenAiExport } from "../openai.js";
 import type { SftDataset, SftExample, SftMessage } from "../sft-example.js";
 import { writeTrlExport } from "../trl.js";
-import { collectPairs } from "./pair-sources.js";
+import { collectPairs, createEvaluatorCache } from "./pair-sources.js";
 import { loadRationales, type Rationales } from "./rationales.js";
 import { createRepairMessages, loadRepairTemplate } from "./repair-prompt.js";
 import { resolveConfigPath, type SftBuildConfig } from "./sft-config.js";
@@ -116,16 +114,6 @@ export async function buildSftDataset(config: SftBuildConfig, options: SftBuildO
   } finally {
     if (options.runtime === undefined) await runtime.close();
   }
-}
-
-/** One Evaluator per benchmark key, created on first use. */
-function createEvaluatorCache(runtime: Runtime, config: SftBuildConfig): (key: string) => Evaluator {
-  const evaluators = new Map<string, Evaluator>();
-  return (key) => {
-    const evaluator = evaluators.get(key) ?? createEvaluator(runtime, config.evaluation);
-    evaluators.set(key, evaluator);
-    return evaluator;
-  };
 }
 
 async function prepareAll(

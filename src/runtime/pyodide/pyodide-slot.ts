@@ -185,7 +185,10 @@ export class PyodideSlot implements SandboxSlot {
       else this.current.broken = "the job sent an unreadable message";
       return;
     }
-    if (reply.type === "exit") return this.endCurrent({ kind: "exit", detail: reply.detail }, true);
+    if (reply.type === "exit") {
+      this.endCurrent({ kind: "exit", detail: reply.detail }, true);
+      return;
+    }
     const body = safeJson(reply.body);
     const broken = this.current?.broken ?? (isRecord(body) ? undefined : "the sandbox sent an unreadable end of job");
     this.endCurrent(broken === undefined && isRecord(body) ? { kind: "done", body } : { kind: "exit", detail: broken ?? "" }, reply.broken);
