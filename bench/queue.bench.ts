@@ -7,7 +7,8 @@
  * on every worker that gets one of its samples), judging every sample, building the results.
  * Prints seconds, programs/s and the queue's overhead ratio, and checks that both sides
  * reach the same verdict on every sample.
- * Usage: npm run bench:queue [-- --pool gpt-3.5-turbo-0613 --runtime pyodide --workers 2 --repeats 1]
+ * Usage: npm run bench:queue [-- --pool gpt-3.5-turbo-0613 --limit 164 --runtime pyodide --workers 2 --repeats 1]
+ * (`--limit N`: the first N programs of each pool.)
  */
 import { type ChildProcess, execSync, spawn } from "node:child_process";
 import { once } from "node:events";
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     runtime: { type: "string", default: "pyodide" },
     workers: { type: "string", default: "2" },
     repeats: { type: "string", default: "1" },
+    limit: { type: "string" },
   },
 });
 const pools = values.pool ?? ["gpt-3.5-turbo-0613"];
@@ -38,7 +40,9 @@ const workerCount = Number(values.workers);
 const runtimeName = values.runtime!;
 const folder = mkdtempSync(join(tmpdir(), "semtrace-bench-queue-"));
 const samplesPath = join(folder, "samples.jsonl");
-writeFileSync(samplesPath, pools.map((pool) => readFileSync(join(DATA_DIR, "candidates", "humaneval", `${pool}.jsonl`), "utf8").trim() + "\n").join(""));
+const limit = values.limit === undefined ? undefined : Number(values.limit);
+const poolLines = (pool: string) => readFileSync(join(DATA_DIR, "candidates", "humaneval", `${pool}.jsonl`), "utf8").trim().split("\n").slice(0, limit);
+writeFileSync(samplesPath, pools.flatMap(poolLines).join("\n") + "\n");
 const common = { dataset: "humaneval+", dataDir: DATA_DIR, samples: samplesPath, ks: [1], mode: "first-failure" as const };
 
 // The workers are the real CLI: build it as the tests do.
@@ -66,7 +70,7 @@ try {
   } finally {
     await local.close();
   }
-  reportBench("queue", rows, { pools, runtime: runtimeName, workers: workerCount, mode: common.mode, verdictsAgreeing: agreement });
+  reportBench("queue", rows, { pools, limit: limit ?? "all", runtime: runtimeName, workers: workerCount, mode: common.mode, verdictsAgreeing: agreement });
   console.log(`verdicts alike (local vs queue): ${agreement.join(", ")}`);
 } finally {
   await stopWorkers();

@@ -48,6 +48,7 @@ const NUMERIC_OPTIONS: Record<string, string[]> = {
   "reason score": RUNTIME,
   localize: RUNTIME,
   serve: ["--port", "--concurrency", "--queue", "--body-limit", ...RUNTIME],
+  worker: ["--concurrency", "--memory-mb", "--lock-duration-ms", "--stalled-interval-ms"],
 };
 
 /** Options that take a count, a size or a factor, found by their value's placeholder or their numeric default. */
