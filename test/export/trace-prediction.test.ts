@@ -127,6 +127,7 @@ describe("sft build: trace prediction", () => {
     expect(tight.dropped["over-cutoff:frames"]).toBeGreaterThan(0);
     expect(() => parseSftBuildConfig({ ...configInput, sources: [{ kind: "pairs", path: "pairs.jsonl" }] })).toThrow(/task trace-prediction reads programs sources, not pairs at sources.0.kind/);
     expect(() => parseSftBuildConfig({ ...configInput, task: "repair" })).toThrow(/task repair reads candidates, samples, mutation or pairs sources, not programs/);
+    expect(() => parseSftBuildConfig({ ...configInput, rationale: { position: "target" } })).toThrow(/task trace-prediction has no rationale slot/);
   });
 
   it("semtrace sft build prints the executions kept and dropped per format", async () => {
