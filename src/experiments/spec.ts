@@ -12,8 +12,8 @@ import { grid, positiveInt } from "../config/grid.js";
 import { loadYamlFile } from "../config/yaml-file.js";
 import { ConfigError, type SchemaIssue, errorMessage } from "../core/errors.js";
 import { sha256, stableStringify } from "../core/hash.js";
-import { renderOptionsSchema } from "../representations/options.js";
 import { backendProviders } from "../models/registry.js";
+import { renderOptionsSchema } from "../representations/options.js";
 import { feedbackRepresentation } from "../scaling/feedback.js";
 import { parallelEntrySchema } from "../scaling/parallel.js";
 import { createStrategy, strategies } from "../scaling/registry.js";
@@ -104,6 +104,13 @@ const experimentSpecObject = z.strictObject({
       budget: positiveInt.default(2048).describe("tokens the rendered feedback may take"),
       tokenizer: z.string().min(1).default("o200k_base").describe("o200k_base, cl100k_base or a tokenizer.json path"),
       maxTests: positiveInt.default(3).describe("failing tests traced and shown at most"),
+      maxPassing: positiveInt
+        .default(5)
+        .describe("passing public tests traced at most, for representations that compare with them (sbfl, divergence)"),
+      reference: z
+        .boolean()
+        .default(false)
+        .describe("also trace the problem's reference solution on the failing inputs for representations that compare with it (divergence): an oracle, off by default"),
       render: renderOptionsSchema.optional(),
       limits: limitsSchema.optional().describe("limits of the feedback traces"),
     })

@@ -30,7 +30,7 @@ describe("experiment spec", () => {
     const spec = parseExperimentSpec(minimal);
     expect(spec.task).toEqual({ name: "generate" });
     expect(spec.representations).toEqual(["tests"]);
-    expect(spec.feedback).toMatchObject({ budget: 2048, tokenizer: "o200k_base", maxTests: 3 });
+    expect(spec.feedback).toMatchObject({ budget: 2048, tokenizer: "o200k_base", maxTests: 3, maxPassing: 5, reference: false });
     expect(spec.strategies[0]).toEqual({ kind: "selfdebug", rounds: [3], temperature: [0] });
     expect(spec.seeds).toEqual([0]);
     expect(spec.runtime).toEqual({ name: "pyodide", unsafeNoIsolation: false });

@@ -2,7 +2,8 @@
  * The reproducible SFT dataset build for trace-informed repair:
  *   1. collect pairs from the config's sources (mining, bug injection, pairs files);
  *   2. per pair, trace the buggy program on up to k of its failing tests (shortest inputs first,
- *      then test order), called as `entry_point(<the test's arguments>)`;
+ *      then test order), called as `entry_point(<the test's arguments>)`, and with
+ *      `prompt.reference` the fixed program on the same inputs, for `divergence`;
  *   3. per pair and representation, render the traces (fitted to the cutoff when `prompt.fit`),
  *      fill the repair template, and count the prompt's tokens (the system and user messages;
  *      the target too with `cutoff.countTarget`; a chat template's own tokens are not counted);
@@ -168,11 +169,13 @@ async function preparePair(pair: RepairPair, context: BuildContext): Promise<Pre
   if (rationale === undefined && config.rationale?.missing === "drop") return { dropped: "no-rationale" };
   const tests = tracedTests(pair.failingTests, config.prompt.tracedTests);
   if (tests.length === 0) return { dropped: "no-traceable-failing-test" };
+  const reference = config.prompt.reference && context.representations.some((name) => getRepresentation(name).needs?.reference === true);
   const renderTests: RenderTest[] = await Promise.all(
     tests.map(async (test) => {
       const input = traceInput(pair, test);
-      const trace = await context.runtime.trace({ program: pair.buggy, input, limits: config.runtime.limits });
-      return { input, trace, ...(test.expected === undefined ? {} : { expected: test.expected }) };
+      const run = (program: string) => context.runtime.trace({ program, input, limits: config.runtime.limits });
+      const [trace, fixed] = await Promise.all([run(pair.buggy), reference ? run(pair.fixed) : undefined]);
+      return { input, trace, ...(test.expected === undefined ? {} : { expected: test.expected }), ...(fixed === undefined ? {} : { reference: fixed }) };
     }),
   );
   if (!renderTests.some(isFailing)) return { dropped: "trace-not-failing" };
@@ -182,7 +185,7 @@ async function preparePair(pair: RepairPair, context: BuildContext): Promise<Pre
       fixed: pair.fixed,
       ...(rationale === undefined || config.rationale === undefined ? {} : { rationale: { text: rationale, position: config.rationale.position } }),
     });
-  const chats = renderChats({ program: pair.buggy, tests: renderTests }, chatFor, context);
+  const chats = renderChats({ program: pair.buggy, tests: renderTests, ...(reference ? { reference: pair.fixed } : {}) }, chatFor, context);
   return "dropped" in chats ? chats : { pair, chats, python: renderTests[0]?.trace.runtime.python ?? "" };
 }
 

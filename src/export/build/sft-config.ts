@@ -116,6 +116,10 @@ const sftBuildConfigObject = z
         tracedTests: z.int().min(1).default(3).describe("failing tests traced per pair (k)"),
         render: renderOptionsSchema.default({}),
         fit: z.boolean().default(true).describe("shrink each rendering to fit the cutoff before giving up on a pair"),
+        reference: z
+          .boolean()
+          .default(false)
+          .describe("trace the fixed program on the failing inputs for representations that compare with it (divergence); its values come from the target"),
       })
       .prefault({}),
     cutoff: z
