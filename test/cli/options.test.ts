@@ -45,7 +45,7 @@ const NUMERIC_OPTIONS: Record<string, string[]> = {
   "pairs inject": ["--max-per-problem", "--seed", ...EVALUATION, ...RUNTIME],
   report: ["--k"],
   "reason build": ["--per-program", "--seed", ...RUNTIME],
-  "reason score": RUNTIME,
+  "reason score": ["--seed", ...RUNTIME],
   localize: RUNTIME,
   serve: ["--port", "--concurrency", "--queue", "--body-limit", ...RUNTIME],
   worker: ["--concurrency", "--memory-mb", "--lock-duration-ms", "--stalled-interval-ms"],
