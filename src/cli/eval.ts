@@ -33,7 +33,7 @@ export function registerEvalCommand(program: Command): void {
     .option("--benchmark-file <path>", "benchmark file to read (required by --dataset generic: a generic-format JSONL)")
     .option("--out <path>", "EvalPlus-compatible results", "eval_results.json")
     .option("--tests <path>", "per-test verdicts as JSONL (default: <out without .json>.tests.jsonl)")
-    .option("--k <list>", "pass@k values", kList, [1, 10])
+    .addOption(new Option("--k <list>", "pass@k values").argParser(kList).default([1, 10], "1,10"))
     .option("--tasks <ids>", "comma-separated task ids to evaluate", commaList)
     .addOption(new Option("--mode <mode>", "all: run every test; first-failure: stop a sample at its first failure").choices(["all", "first-failure"]).default("all"))
     .option("--timeout-factor <x>", "time limit = max(floor, x × reference time)", positiveNumber, 4)

@@ -7,7 +7,7 @@ import { loadRunAnswers } from "../experiments/run-answers.js";
 import { REASON_TASKS, buildQuestions, reasonPredictionSchema, reasonQuestionSchema, scoreReasoning, type ReasonPrediction, type ReasonTask, DEFAULT_PER_PROGRAM } from "../reasoning/index.js";
 import type { ZodType } from "zod";
 import { action, log, writeJson } from "./output.js";
-import { commaList, nonNegativeInteger } from "./options.js";
+import { benchmarkOptionsFrom, commaList, nonNegativeInteger } from "./options.js";
 import { addRuntimeOptions, limitsFrom, runtimeFrom, type RuntimeFlags } from "./runtime-options.js";
 
 interface BuildFlags extends RuntimeFlags {
@@ -70,13 +70,8 @@ export function parseReasonTasks(text: string): ReasonTask[] {
 async function runBuild(flags: BuildFlags): Promise<void> {
   const tasks = parseReasonTasks(flags.tasks);
   const ids = flags.ids === undefined ? undefined : commaList(flags.ids);
-  const problems = await loadBenchmark(flags.dataset, {
-    ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
-    ...(flags.benchmarkFile ? { path: flags.benchmarkFile } : {}),
-    ...(flags.split ? { split: flags.split } : {}),
-    ...(ids ? { tasks: ids } : {}),
-    onWarning: log,
-  });
+  const { dataDir, benchmarkFile, split } = flags;
+  const problems = await loadBenchmark(flags.dataset, benchmarkOptionsFrom({ dataDir, benchmarkFile, split, tasks: ids }));
   const runtime = runtimeFrom(flags);
   try {
     const result = await buildQuestions(runtime, problems, { tasks, perProgram: flags.perProgram, seed: flags.seed, limits: limitsFrom(flags) });

@@ -19,7 +19,7 @@ export function registerRunCommand(program: Command): void {
     .argument("<spec>", "experiment spec (YAML, see schemas/experiment.schema.json)")
     .requiredOption("--out <dir>", "run directory: created if missing, resumed if it holds a run of the same spec")
     .option("--data-dir <dir>", "data folder searched first for benchmark and replay files (then SEMTRACE_DATA, then the download cache)")
-    .option("--benchmark-file <path>", "the benchmark's own file, in place of the spec's benchmark.path (generic)")
+    .option("--benchmark-file <path>", "the benchmark's own file, in place of the spec's benchmark.path (generic, reason-questions)")
     .option("--json", "print the run summary as JSON")
     .option("--queue <url>", "run the cells on `semtrace worker`s through this Redis (redis://HOST:PORT); the run directory stays here")
     .action(action(async (specPath: string, flags: RunFlags) => runCommand(specPath, flags)));

@@ -36,6 +36,18 @@ function sliceNote(slice: DynamicSlice, total: number): string {
   return `Slice: the ${slice.steps.length} of ${plural(total, "step")} the ${what} depends on:`;
 }
 
+/** Slices by trace: `fit` renders the same traces many times over. */
+const slices = new WeakMap<Trace, DynamicSlice>();
+
+function sliceOf(trace: Trace): DynamicSlice {
+  let slice = slices.get(trace);
+  if (slice === undefined) {
+    slice = sliceTrace(trace);
+    slices.set(trace, slice);
+  }
+  return slice;
+}
+
 /** The test whose slice is shown: the first one the formats show (see test-facts.ts). */
 export function slicedTest(input: RenderInput): RenderTest | undefined {
   return input.tests.find(isFailing) ?? input.tests[0];
@@ -51,7 +63,7 @@ export const sliceRepresentation: Representation = {
     const shown = slicedTest(input);
     const tests = input.tests.map((test) => {
       if (test !== shown) return { ...test, trace: { ...test.trace, events: [], totalSteps: 0 } };
-      const slice = sliceTrace(test.trace);
+      const slice = sliceOf(test.trace);
       const trace = restrictToSlice(test.trace, slice);
       notes.set(trace, sliceNote(slice, test.trace.events.length));
       return { ...test, trace };

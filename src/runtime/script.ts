@@ -4,7 +4,7 @@
  * comes out of the sandbox. Whether the run timed out is the host's own record.
  */
 import { inPlaceValidator } from "../config/in-place-validator.js";
-import { ScriptBodySchema, ScriptObservationSchema } from "../config/sandbox-protocol.js";
+import { ScriptBodySchema, ScriptObservationSchema, type ScriptObservation } from "../config/sandbox-protocol.js";
 import { ConfigError } from "../core/errors.js";
 import { LOAD_PHASE, preparePhase } from "./protocol.js";
 import { DEFAULT_FETCH_BYTES, DEFAULT_LIMITS, type ScriptRequest, type ScriptRun } from "./runtime.js";
@@ -60,7 +60,7 @@ function scriptRunOf(outcome: JobOutcome, timeoutMs: number): ScriptRun {
     if (timedOut) return { ...emptyRun({ kind: "timeout" }), durationMs: timeoutMs };
     return emptyRun({ kind: "crashed", detail: endDetail(outcome) });
   }
-  let observation;
+  let observation: ScriptObservation;
   try {
     observation = validateObservation(result.result);
   } catch (error) {

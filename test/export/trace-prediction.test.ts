@@ -17,6 +17,7 @@ import { sftManifestSchema } from "../../src/export/manifest.js";
 import { sftMessageSchema } from "../../src/export/sft-example.js";
 import { createRuntime } from "../../src/runtime/index.js";
 import { readJsonlValues, useTemporaryDirectories } from "./helpers.js";
+import { runSftCommand } from "./sft-cli.js";
 
 const FIXTURES = join(import.meta.dirname, "..", "fixtures", "trace-prediction");
 const runtime = createRuntime("pyodide", { poolSize: 2 });
@@ -126,5 +127,15 @@ describe("sft build: trace prediction", () => {
     expect(tight.dropped["over-cutoff:frames"]).toBeGreaterThan(0);
     expect(() => parseSftBuildConfig({ ...configInput, sources: [{ kind: "pairs", path: "pairs.jsonl" }] })).toThrow(/task trace-prediction reads programs sources, not pairs at sources.0.kind/);
     expect(() => parseSftBuildConfig({ ...configInput, task: "repair" })).toThrow(/task repair reads candidates, samples, mutation or pairs sources, not programs/);
+    expect(() => parseSftBuildConfig({ ...configInput, rationale: { position: "target" } })).toThrow(/task trace-prediction has no rationale slot/);
+  });
+
+  it("semtrace sft build prints the executions kept and dropped per format", async () => {
+    const result = await runSftCommand(["build", join(FIXTURES, "build.yaml"), "--out", await temporaryDirectory()]);
+    process.exitCode = undefined;
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain("6 executions traced, 4 replay and fit the cutoff in all 3 formats");
+    expect(result.stdout).toContain("per split (each format: scratchpad, monologue, frames):");
+    expect(result.stdout).toMatch(/replay-failed:scratchpad +1/);
   });
 });

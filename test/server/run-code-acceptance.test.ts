@@ -48,7 +48,7 @@ const PROBE =
   "print(int(input()) * 2 if seen == [False, False, None, 7] else seen)\n";
 
 /** Searches every file it can read under /tmp, /dev/shm and /proc for `needle`, besides its own program file. */
-const SEARCHER = String.raw`import os, sys, time
+const SEARCHER = `import os, sys, time
 needle = ('SECRET' + '-q9z-' + 'bxw').encode()
 if PLANT:
     open('/tmp/planted.txt', 'wb').write(needle)

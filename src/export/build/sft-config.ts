@@ -160,8 +160,11 @@ const sftBuildConfigObject = z
 
 export const sftBuildConfigSchema = sftBuildConfigObject.superRefine(checkSources).meta({ title: "semtrace SFT build config" });
 
-/** Repair builds read pairs, trace-prediction builds read programs. */
+/** Repair builds read pairs, trace-prediction builds read programs (and have no rationale slot). */
 function checkSources(config: z.output<typeof sftBuildConfigObject>, context: z.RefinementCtx): void {
+  if (config.task === "trace-prediction" && config.rationale !== undefined) {
+    context.addIssue({ code: "custom", path: ["rationale"], message: "task trace-prediction has no rationale slot: its target is the execution" });
+  }
   config.sources.forEach((source, index) => {
     if ((source.kind === "programs") !== (config.task === "trace-prediction")) {
       const wanted = config.task === "trace-prediction" ? "programs" : "candidates, samples, mutation or pairs";
