@@ -54,8 +54,10 @@ describe("GET /metrics", () => {
       expect(after.get('semtrace_http_requests_total{endpoint="/v1/trace",code="400"}')).toBe(1);
       expect(after.get('semtrace_http_requests_total{endpoint="/metrics",code="200"}')).toBe(1);
       expect(after.get('semtrace_http_request_duration_seconds_count{endpoint="/run_code"}')).toBe(7);
-      // The slow ones took over a second: under the 1 s bucket there are only the four quick runs and the 429.
-      expect(after.get('semtrace_http_request_duration_seconds_bucket{le="1",endpoint="/run_code"}')).toBe(5);
+      // The two slow ones sleep 1.5 s: they are never under the 1 s bucket, and the sum holds their time.
+      expect(after.get('semtrace_http_request_duration_seconds_bucket{le="+Inf",endpoint="/run_code"}')).toBe(7);
+      expect(after.get('semtrace_http_request_duration_seconds_bucket{le="1",endpoint="/run_code"}')).toBeLessThanOrEqual(5);
+      expect(after.get('semtrace_http_request_duration_seconds_sum{endpoint="/run_code"}')).toBeGreaterThanOrEqual(3);
       expect(after.get('semtrace_queue_depth{state="running"}')).toBe(0);
     } finally {
       await app.close();
