@@ -35,12 +35,15 @@ describe("GET /metrics", () => {
       expect((await post(base, "/v1/trace", { program: "raise ValueError\n", stdin: "" })).status).toBe(200);
       expect((await post(base, "/v1/trace", { program: "" })).status).toBe(400);
 
-      // One slow request runs, one waits, and the third is refused; the scrape sees the first two.
+      // One slow request runs, one waits, and the third is refused; a scrape sees the first two.
       const slow = Array.from({ length: 3 }, () => run("import time\ntime.sleep(1.5)\nprint('done')"));
-      await new Promise((resolve) => setTimeout(resolve, 700));
-      const during = await scrape(base);
-      expect(during.get('semtrace_queue_depth{state="running"}')).toBe(1);
-      expect(during.get('semtrace_queue_depth{state="waiting"}')).toBe(1);
+      let scrapes = 0;
+      const depth = async () => {
+        scrapes += 1;
+        const during = await scrape(base);
+        return [during.get('semtrace_queue_depth{state="running"}'), during.get('semtrace_queue_depth{state="waiting"}')];
+      };
+      await expect.poll(depth, { timeout: 10_000, interval: 100 }).toEqual([1, 1]);
       const statuses = await Promise.all(slow.map(async (response) => (await response).status));
       expect(statuses.sort()).toEqual([200, 200, 429]);
 
@@ -52,10 +55,12 @@ describe("GET /metrics", () => {
       expect(after.get('semtrace_http_requests_total{endpoint="/run_code",code="200"}')).toBe(6);
       expect(after.get('semtrace_http_requests_total{endpoint="/run_code",code="429"}')).toBe(1);
       expect(after.get('semtrace_http_requests_total{endpoint="/v1/trace",code="400"}')).toBe(1);
-      expect(after.get('semtrace_http_requests_total{endpoint="/metrics",code="200"}')).toBe(1);
+      expect(after.get('semtrace_http_requests_total{endpoint="/metrics",code="200"}')).toBe(scrapes);
       expect(after.get('semtrace_http_request_duration_seconds_count{endpoint="/run_code"}')).toBe(7);
-      // The slow ones took over a second: under the 1 s bucket there are only the four quick runs and the 429.
-      expect(after.get('semtrace_http_request_duration_seconds_bucket{le="1",endpoint="/run_code"}')).toBe(5);
+      // The two slow ones sleep 1.5 s: they are never under the 1 s bucket, and the sum holds their time.
+      expect(after.get('semtrace_http_request_duration_seconds_bucket{le="+Inf",endpoint="/run_code"}')).toBe(7);
+      expect(after.get('semtrace_http_request_duration_seconds_bucket{le="1",endpoint="/run_code"}')).toBeLessThanOrEqual(5);
+      expect(after.get('semtrace_http_request_duration_seconds_sum{endpoint="/run_code"}')).toBeGreaterThanOrEqual(3);
       expect(after.get('semtrace_queue_depth{state="running"}')).toBe(0);
     } finally {
       await app.close();

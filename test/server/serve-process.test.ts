@@ -43,7 +43,9 @@ describe("the semtrace serve process", () => {
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ benchmark: "humaneval", task_id: "HumanEval/0", samples: [slowAdd] }),
       });
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // SIGTERM once all three hold a slot.
+      const running = async () => /semtrace_queue_depth\{state="running"\} (\d+)/.exec(await (await fetch(`${base}/metrics`)).text())?.[1];
+      await expect.poll(running, { timeout: 20_000, interval: 50 }).toBe("3");
       child.kill("SIGTERM");
       await expect.poll(() => fetch(`${base}/health`).then((response) => response.status, () => "refused"), { timeout: 5_000, interval: 50 }).not.toBe(200);
       const answers = await Promise.all(inFlight.map(async (response) => RunCodeResponseSchema.parse(await (await response).json())));
