@@ -7,12 +7,15 @@
  * against the reference on the same input); and o200k_base tokens of `sbfl` and `divergence`
  * against `next` and `concise` on the same traced tests. MUSE and Metallaxis run on the first
  * `--mutation-limit` (30) localized bugs of each set, next to Ochiai on the same bugs.
+ * How often the dynamic slice `slice` shows keeps a fix line (of the bugs whose fix line ran),
+ * with `slice`'s tokens against `next`'s.
  * Usage: npm run bench:localize [-- --data-dir ../shared/data --limit 40 --mutation-limit 30]; no --limit = all bugs.
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { findDivergence, unmatchedLines } from "../src/analysis/divergence.js";
 import { SBFL_FORMULAS } from "../src/analysis/sbfl.js";
+import { sliceTrace } from "../src/analysis/slice.js";
 import type { Problem } from "../src/core/problem.js";
 import type { Localization } from "../src/evaluation/localize.js";
 import type { RenderInput, RenderTest } from "../src/representations/representation.js";
@@ -22,6 +25,7 @@ import { localize } from "../src/evaluation/localize.js";
 import { MBFL_FORMULAS, localizeByMutation } from "../src/pairs/mutation-localization.js";
 import { loadPythonParser } from "../src/pairs/python-parser.js";
 import { render } from "../src/representations/registry.js";
+import { slicedTest } from "../src/representations/slice.js";
 import { loadTokenizer } from "../src/representations/tokenizers/index.js";
 import { createRuntime } from "../src/runtime/index.js";
 import { median, reportBench } from "./report.js";
@@ -87,6 +91,46 @@ function divergenceHit(input: RenderInput, result: Localization, fix: Set<number
   return found?.line !== undefined && fix.has(found.line) ? 1 : 0;
 }
 
+interface SliceStats {
+  /** Bugs with a fix line among the lines their shown failing tests ran. */
+  executed: number;
+  /** Of those, bugs whose slices keep a fix line. */
+  kept: number;
+  sliceTokens: number[];
+  nextTokens: number[];
+}
+
+/** The slice `slice` shows (of the first failing test), against the fix lines. */
+function recordSlice(stats: SliceStats, fix: Set<number>, input: RenderInput): Record<string, unknown> {
+  const trace = slicedTest(input)!.trace;
+  const ran = new Set(trace.events.filter((e) => e.kind === "line").map((e) => e.line));
+  const sliced = sliceTrace(trace).lines;
+  const executed = [...fix].some((line) => ran.has(line));
+  const kept = [...fix].some((line) => sliced.includes(line));
+  if (executed) {
+    stats.executed++;
+    if (kept) stats.kept++;
+  }
+  const tokens = { slice: tokenizer.count(render("slice", input).text), next: tokenizer.count(render("next", input).text) };
+  stats.sliceTokens.push(tokens.slice);
+  stats.nextTokens.push(tokens.next);
+  return { sliceLines: sliced, fixExecuted: executed, sliceKeepsFix: kept, tokens };
+}
+
+function sliceRow(dataset: string, stats: SliceStats): Record<string, string | number> {
+  const ratio = median(stats.sliceTokens) / median(stats.nextTokens);
+  return {
+    dataset,
+    formula: "slice keeps a fix line (of bugs whose fix line ran)",
+    granularity: "-",
+    bugs: stats.executed,
+    "top-1": Number((stats.kept / Math.max(1, stats.executed)).toFixed(3)),
+    "top-3": `slice ${median(stats.sliceTokens)} tokens`,
+    "top-5": `${ratio.toFixed(2)}× next (${median(stats.nextTokens)})`,
+  };
+}
+
+const sliceGoals: { dataset: string; keepsFix: number; tokenRatio: number }[] = [];
 const rows: Record<string, string | number>[] = [];
 const perBug: unknown[] = [];
 const started = performance.now();
@@ -94,6 +138,7 @@ for (const dataset of ["humaneval-repair", "mbpp-repair"]) {
   const problems = (await loadBenchmark(dataset, { dataDir: values["data-dir"] })).filter((p) => p.meta?.isSyntaxError !== true).slice(0, limit);
   const hits: Record<string, number[]> = {};
   const tokens: Record<string, number[]> = { next: [], concise: [], sbfl: [], divergence: [], "divergence vs reference": [] };
+  const sliceStats: SliceStats = { executed: 0, kept: 0, sliceTokens: [], nextTokens: [] };
   let localized = 0;
   for (const problem of problems) {
     if (problem.candidate === undefined || problem.reference === undefined) continue;
@@ -125,7 +170,8 @@ for (const dataset of ["humaneval-repair", "mbpp-repair"]) {
     (hits["divergence reference"] ??= []).push(divergenceHit(withReference, result, fix));
     for (const name of ["next", "concise", "sbfl", "divergence"]) tokens[name]!.push(tokenizer.count(render(name, input).text));
     tokens["divergence vs reference"]!.push(tokenizer.count(render("divergence", withReference).text));
-    perBug.push({ dataset, id: problem.id, fix: [...fix], ochiai: result.lines.ochiai.slice(0, 5) });
+    const sliceFacts = recordSlice(sliceStats, fix, input);
+    perBug.push({ dataset, id: problem.id, fix: [...fix], ochiai: result.lines.ochiai.slice(0, 5), ...sliceFacts });
   }
   const share = (key: string) => (hits[key] ?? []).reduce((s, x) => s + x, 0) / Math.max(1, localized);
   for (const formula of SBFL_FORMULAS) {
@@ -159,6 +205,8 @@ for (const dataset of ["humaneval-repair", "mbpp-repair"]) {
     "top-3": `sbfl ${ratio("sbfl")}`,
     "top-5": `divergence ${ratio("divergence")}; vs reference ${ratio("divergence vs reference")}`,
   });
+  rows.push(sliceRow(dataset, sliceStats));
+  sliceGoals.push({ dataset, keepsFix: sliceStats.kept / Math.max(1, sliceStats.executed), tokenRatio: median(sliceStats.sliceTokens) / median(sliceStats.nextTokens) });
 }
 await runtime.close();
 /** Per dataset, the best formula's line top-5. */
@@ -172,6 +220,9 @@ reportBench("localize", rows, {
   goal: "fix line in the top 5 for at least 60% of the bugs",
   bestLineTop5,
   goalMet: Object.values(bestLineTop5).every((share) => share >= 0.6),
+  sliceGoal: "the slice keeps a fix line in at least 80% of the bugs whose fix line ran, at no more than 60% of next's median tokens",
+  sliceGoals,
+  sliceGoalMet: sliceGoals.every((g) => g.keepsFix >= 0.8 && g.tokenRatio <= 0.6),
   seconds: Math.round((performance.now() - started) / 1000),
   perBug,
 });

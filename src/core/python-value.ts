@@ -9,7 +9,7 @@
  * a generator): only its type name and a display repr are known, and it equals nothing.
  */
 
-import type { DictClass, PyValue } from "../config/python-value-schema.js";
+import type { PyValue } from "../config/python-value-schema.js";
 
 export type { DictClass, PyValue } from "../config/python-value-schema.js";
 

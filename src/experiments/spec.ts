@@ -12,15 +12,15 @@ import { grid, positiveInt } from "../config/grid.js";
 import { loadYamlFile } from "../config/yaml-file.js";
 import { ConfigError, type SchemaIssue, errorMessage } from "../core/errors.js";
 import { sha256, stableStringify } from "../core/hash.js";
-import { renderOptionsSchema } from "../representations/options.js";
 import { backendProviders } from "../models/registry.js";
+import { renderOptionsSchema } from "../representations/options.js";
 import { feedbackRepresentation } from "../scaling/feedback.js";
 import { parallelEntrySchema } from "../scaling/parallel.js";
 import { createStrategy, strategies } from "../scaling/registry.js";
 import { revisionEntrySchema } from "../scaling/revision.js";
 import { selfDebugEntrySchema } from "../scaling/selfdebug.js";
 import type { StrategyDefinition, StrategyEntry } from "../scaling/strategy.js";
-import { TASK_NAMES } from "../tasks/task.js";
+import { TASK_NAMES, isPredictionTask } from "../tasks/task.js";
 
 export const EXPERIMENT_SPEC_VERSION = 1;
 
@@ -73,9 +73,9 @@ const experimentSpecObject = z.strictObject({
   name: z.string().min(1).default("experiment"),
   description: z.string().optional(),
   benchmark: z.strictObject({
-    name: z.string().min(1).describe("benchmark loader: humaneval+, mbpp+, cruxeval, humaneval-repair, mbpp-repair, generic, ..."),
-    split: z.string().min(1).optional(),
-    path: z.string().min(1).optional().describe("the benchmark's own file (generic), relative to the spec"),
+    name: z.string().min(1).describe("benchmark loader: humaneval+, mbpp+, cruxeval, humaneval-repair, mbpp-repair, generic, reason-questions, ..."),
+    split: z.string().min(1).optional().describe("reason-questions: default the task's questions (reason-state → state)"),
+    path: z.string().min(1).optional().describe("the benchmark's own file (generic, reason-questions), relative to the spec"),
     tasks: z.array(z.string().min(1)).min(1).optional().describe("only these task ids"),
     limit: positiveInt.optional().describe("only the first N tasks (after `tasks`)"),
     groups: z.array(z.enum(["base", "plus"])).min(1).optional().describe("keep only these test groups, e.g. [base] for the original tests"),
@@ -156,7 +156,7 @@ function checkCombinations(typed: z.output<typeof experimentSpecObject>, context
       context.addIssue({ code: "custom", path: ["representations", index], message: errorMessage(error) });
     }
   });
-  const predicting = typed.task.name === "predict-output" || typed.task.name === "predict-input";
+  const predicting = isPredictionTask(typed.task.name);
   const labels = new Set<string>();
   typed.strategies.forEach((strategy, index) => {
     const label = strategyLabel(strategy);

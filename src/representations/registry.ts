@@ -11,6 +11,7 @@ import type { RenderInput, Rendering, Representation } from "./representation.js
 import { sbflRepresentation } from "./sbfl.js";
 import { scratchpadRepresentation } from "./scratchpad.js";
 import { semcoderRepresentation } from "./semcoder.js";
+import { sliceRepresentation } from "./slice.js";
 import { testsRepresentation } from "./tests.js";
 
 /** The representation registry: the built-ins in the order of REPRESENTATION_NAMES, then any a user registers. */
@@ -26,6 +27,7 @@ export const representations = createRegistry<Representation>({
     scratchpadRepresentation,
     ldbRepresentation,
     sbflRepresentation,
+    sliceRepresentation,
     divergenceRepresentation,
   ],
 });

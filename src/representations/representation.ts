@@ -13,6 +13,7 @@ export const REPRESENTATION_NAMES = [
   "scratchpad",
   "ldb",
   "sbfl",
+  "slice",
   "divergence",
 ] as const;
 

@@ -250,6 +250,7 @@ describe("feedback kinds", () => {
     expect(feedbackRepresentation("none")).toBe("none");
     expect(feedbackRepresentation("tests")).toBe("tests");
     expect(feedbackRepresentation("trace:semcoder")).toBe("semcoder");
+    expect(feedbackRepresentation("trace:slice")).toBe("slice");
     expect(() => feedbackRepresentation("trace:tests")).toThrow(/trace:next, trace:codeexecutor/);
     expect(() => feedbackRepresentation("concise")).toThrow(/unknown feedback "concise"/);
   });

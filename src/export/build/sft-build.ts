@@ -14,6 +14,7 @@
  *      (splits.json: pair ids in file order), the pairs dropped after collection with their
  *      reason (dropped-pairs.jsonl) and the manifest.
  * Nothing depends on timing or completion order, so a re-run writes byte-identical files.
+ * A `trace-prediction` build goes its own way (trace-prediction.ts).
  */
 import { join, relative, sep } from "node:path";
 import pLimit from "p-limit";
@@ -46,6 +47,7 @@ import { collectPairs, createEvaluatorCache } from "./pair-sources.js";
 import { loadRationales, type Rationales } from "./rationales.js";
 import { createRepairMessages, loadRepairTemplate } from "./repair-prompt.js";
 import { resolveConfigPath, type SftBuildConfig } from "./sft-config.js";
+import { buildTracePredictionDataset } from "./trace-prediction.js";
 
 export interface SftBuildOptions {
   outDir: string;
@@ -59,13 +61,15 @@ export interface SftBuildOptions {
 }
 
 export interface SftBuildResult {
-  /** Pairs the sources produced, before tracing and the cutoff. */
+  task: SftBuildConfig["task"];
+  /** Pairs (executions, for trace prediction) the sources produced, before tracing and the cutoff. */
   collectedPairs: number;
-  /** Pairs that fit the cutoff in every representation. */
+  /** Pairs that fit the cutoff in every representation (executions whose every target replays and fits). */
   keptPairs: number;
   /** Pairs per split slug (the same in every representation). */
   splits: Record<string, number>;
-  representations: RepresentationName[];
+  /** Representations, or trace prediction's target formats: one dataset each per split. */
+  representations: string[];
   /** Candidates, mutants and pairs dropped, by reason. */
   dropped: Record<string, number>;
   /** Files written, relative to the output folder, sorted. */
@@ -77,6 +81,14 @@ export interface SftBuildResult {
 const PAIR_CONCURRENCY = 8;
 
 export async function buildSftDataset(config: SftBuildConfig, options: SftBuildOptions): Promise<SftBuildResult> {
+  if (config.task === "trace-prediction") {
+    const runtime = options.runtime ?? createRuntime(config.runtime.name, config.runtime.poolSize === undefined ? {} : { poolSize: config.runtime.poolSize });
+    try {
+      return await buildTracePredictionDataset(config, runtime, options);
+    } finally {
+      if (options.runtime === undefined) await runtime.close();
+    }
+  }
   const directory = options.configDirectory ?? process.cwd();
   const dataDir = options.dataDir ?? (config.dataDir === undefined ? undefined : resolveConfigPath(directory, config.dataDir));
   // Files named by the config are read before the sandbox starts, so their errors come first.
@@ -288,6 +300,7 @@ async function writeBuild(kept: PreparedPair[], context: WriteContext): Promise<
   await writeManifest(join(outDir, "manifest.json"), manifest);
   const files = [...written.map((path) => relative(outDir, path).split(sep).join("/")), "pairs.jsonl", "splits.json", "dropped-pairs.jsonl", "manifest.json"].sort();
   return {
+    task: "repair",
     collectedPairs: context.collected,
     keptPairs: kept.length,
     splits: Object.fromEntries(splitNames.map((split) => [SPLIT_SLUGS[split], splits[split].length])),

@@ -1,10 +1,18 @@
 /**
- * Running a program's tests untraced (Runtime.execute): the request, which carries inputs and
- * never an expected output, and what each test gave. The runtime types are inferred from these.
+ * What a Runtime is asked and answers: a trace request, and running a program's tests untraced
+ * (Runtime.execute), whose request carries inputs and never an expected output, and what each
+ * test gave. The runtime types are inferred from these.
  */
 import { z } from "zod";
 import { PyValueSchema } from "./python-value-schema.js";
-import { LimitsSchema, TracedErrorSchema, TracedValueSchema } from "./trace-schema.js";
+import { LimitsSchema, TraceInputSchema, TracedErrorSchema, TracedValueSchema } from "./trace-schema.js";
+
+/** One traced run of a program on a call or a standard input. */
+export const TraceRequestSchema = z.strictObject({
+  program: z.string(),
+  input: TraceInputSchema,
+  limits: LimitsSchema.partial().optional(),
+});
 
 const testCommon = {
   id: z.string(),
@@ -59,6 +67,7 @@ export const ExecuteResponseSchema = z.strictObject({
   loadError: TracedErrorSchema.optional(),
 });
 
+export type TraceRequest = z.infer<typeof TraceRequestSchema>;
 export type ExecuteTest = z.infer<typeof ExecuteTestSchema>;
 export type CallOutcome = z.infer<typeof CallOutcomeSchema>;
 export type TestRun = z.infer<typeof TestRunSchema>;
