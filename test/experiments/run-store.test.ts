@@ -48,7 +48,7 @@ function fullAttempt(): Attempt {
     request: { ...base.request, topP: 0.9 },
     publicVerdict: { passed: false, tests: [{ testId: "p0", status: "error", expected: "2", actual: { repr: "[1, …]", type: "list", truncated: true, size: 40 }, error: { type: "IndexError", message: "i", line: 3 }, durationMs: 0.2 }], loadError: { type: "SyntaxError", message: "bad", line: 1 } },
     hiddenVerdict: { ...base.hiddenVerdict, failures: [{ testId: "h0", status: "error", actual: { repr: "'…'", type: "str", truncated: true, size: 9 }, error: { type: "ValueError", message: "x", line: 2 }, expected: "1", durationMs: 0.1 }], loadError: { type: "SyntaxError", message: "bad", line: 4 } },
-    feedback: { ...base.feedback!, fallback: "over budget", traces: [...base.feedback!.traces, { testId: "p1", input: { kind: "stdin", stdin: "1\n" }, outcome: "raised", events: 0 }] },
+    feedback: { ...base.feedback!, fallback: "over budget", traces: [...base.feedback!.traces, { testId: "p1", input: { kind: "stdin", stdin: "1\n" }, outcome: "raised", events: 0, role: "passing" }] },
   };
 }
 
