@@ -4,6 +4,7 @@ import { genericProblemJsonSchema } from "../src/datasets/index.js";
 import { experimentSpecJsonSchema } from "../src/experiments/index.js";
 import { sftBuildConfigJsonSchema } from "../src/export/build/sft-config.js";
 import { createExportJsonSchemas } from "../src/export/json-schemas.js";
+import { openApiDocument } from "../src/server/openapi.js";
 
 /** Every published JSON Schema, by file name under schemas/; generated from the zod schemas. */
 export function publishedSchemas(): Record<string, unknown> {
@@ -13,6 +14,7 @@ export function publishedSchemas(): Record<string, unknown> {
     "experiment.schema.json": experimentSpecJsonSchema(),
     "sft-config.schema.json": sftBuildConfigJsonSchema(),
     ...createExportJsonSchemas(),
+    "openapi.json": openApiDocument(),
   };
 }
 

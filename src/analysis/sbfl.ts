@@ -81,7 +81,12 @@ export function rankLines(spectra: readonly Spectrum[], formula: SbflFormula): R
     const counts = { failedCovered, passedCovered: covering.length - failedCovered, totalFailed, totalPassed };
     return { line, score: suspiciousness(formula, counts) };
   });
-  return withRanks(scored.sort((a, b) => b.score - a.score || a.line - b.line));
+  return rankByScore(scored);
+}
+
+/** Scored lines ranked highest first, ties in source order (shared with mutation-based localization). */
+export function rankByScore(scored: readonly { line: number; score: number }[]): RankedLine[] {
+  return withRanks([...scored].sort((a, b) => b.score - a.score || a.line - b.line));
 }
 
 /** Functions ranked by their most suspicious line, ties in order of their first line. */

@@ -1,13 +1,16 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { z } from "zod";
-import { SBFL_FORMULAS } from "../analysis/sbfl.js";
+import { type RankedLine, SBFL_FORMULAS, type SbflFormula } from "../analysis/sbfl.js";
 import { ConfigError } from "../core/errors.js";
 import { loadJsonl } from "../core/jsonl.js";
 import type { Problem } from "../core/problem.js";
 import { loadBenchmark } from "../datasets/index.js";
 import { createEvaluator } from "../evaluation/evaluator.js";
-import { localize } from "../evaluation/localize.js";
+import type { Evaluator } from "../evaluation/evaluator-types.js";
+import { localize, type Localization } from "../evaluation/localize.js";
+import { MBFL_FORMULAS, localizeByMutation } from "../pairs/mutation-localization.js";
+import { loadPythonParser, type PythonParser } from "../pairs/python-parser.js";
 import { benchmarkOptionsFrom, commaList } from "./options.js";
 import { action, log, writeJsonLine } from "./output.js";
 import { addRuntimeOptions, runtimeFrom, type RuntimeFlags } from "./runtime-options.js";
@@ -23,12 +26,15 @@ interface LocalizeFlags extends RuntimeFlags {
   json?: boolean;
 }
 
+const FORMULAS = [...SBFL_FORMULAS, ...MBFL_FORMULAS] as const;
+type Formula = (typeof FORMULAS)[number];
+
 const TestLineSchema = z.strictObject({ args: z.string(), expected: z.string() });
 
 export function registerLocalizeCommand(program: Command): void {
   const command = program
     .command("localize")
-    .description("rank a failing program's lines by suspiciousness (SBFL over traced line coverage)")
+    .description("rank a failing program's lines by suspiciousness (SBFL over traced line coverage, or mutation-based)")
     .argument("[program]", "Python source file (with --tests and --entry-point)")
     .option("--tests <path>", "JSONL of {args, expected}: the call's arguments as Python source, the expected repr")
     .option("--entry-point <name>", "function the tests call")
@@ -36,7 +42,7 @@ export function registerLocalizeCommand(program: Command): void {
     .option("--benchmark-file <path>", "the dataset's file (generic format)")
     .option("--data-dir <dir>", "folder laid out like the public releases")
     .option("--tasks <ids>", "comma-separated task ids", commaList)
-    .option("--formula <name>", `one of ${SBFL_FORMULAS.join(", ")}`, "ochiai")
+    .option("--formula <name>", `one of ${FORMULAS.join(", ")} (the last two mutate the executed lines)`, "ochiai")
     .option("--json", "one line per problem: {id, formula, ranking}");
   addRuntimeOptions(command).action(action(async (file: string | undefined, flags: LocalizeFlags) => runLocalize(file, flags)));
 }
@@ -58,9 +64,10 @@ async function problemsFrom(file: string | undefined, flags: LocalizeFlags): Pro
 }
 
 async function runLocalize(file: string | undefined, flags: LocalizeFlags): Promise<void> {
-  const parsed = z.enum(SBFL_FORMULAS).safeParse(flags.formula);
-  if (!parsed.success) throw new ConfigError(`unknown formula "${flags.formula}"; expected one of: ${SBFL_FORMULAS.join(", ")}`);
+  const parsed = z.enum(FORMULAS).safeParse(flags.formula);
+  if (!parsed.success) throw new ConfigError(`unknown formula "${flags.formula}"; expected one of: ${FORMULAS.join(", ")}`);
   const formula = parsed.data;
+  const parser = MBFL_FORMULAS.some((name) => name === formula) ? await loadPythonParser() : undefined;
   const problems = await problemsFrom(file, flags);
   const runtime = runtimeFrom(flags);
   try {
@@ -71,7 +78,8 @@ async function runLocalize(file: string | undefined, flags: LocalizeFlags): Prom
         continue;
       }
       const result = await localize(runtime, evaluator, problem, problem.candidate);
-      const ranking = result.lines[formula].map(({ line, score, rank, tied }) => ({ line, score, rank, tied }));
+      const lines = await rankingOf(formula, result, { evaluator, problem, program: problem.candidate, parser });
+      const ranking = lines.map(({ line, score, rank, tied }) => ({ line, score, rank, tied }));
       if (flags.json) {
         writeJsonLine({ id: problem.id, formula, ranking });
         continue;
@@ -87,4 +95,22 @@ async function runLocalize(file: string | undefined, flags: LocalizeFlags): Prom
   } finally {
     await runtime.close();
   }
+}
+
+/** SBFL's ranking, or a mutation-based one over the lines the failing tests ran, judged on the tests SBFL traced. */
+async function rankingOf(
+  formula: Formula,
+  result: Localization,
+  context: { evaluator: Evaluator; problem: Problem; program: string; parser: PythonParser | undefined },
+): Promise<RankedLine[]> {
+  if (formula === "muse" || formula === "metallaxis") {
+    const lines = new Set(result.spectra.filter((spectrum) => spectrum.failed).flatMap((spectrum) => [...spectrum.lines]));
+    const mutation = await localizeByMutation(context.evaluator, context.problem, context.program, {
+      parser: context.parser!,
+      testIds: result.traces.map((trace) => trace.testId),
+      lines,
+    });
+    return mutation.lines[formula];
+  }
+  return result.lines[formula satisfies SbflFormula];
 }

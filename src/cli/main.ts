@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   reason: async () => (await import("./reason.js")).registerReasonCommand,
   localize: async () => (await import("./localize.js")).registerLocalizeCommand,
   serve: async () => (await import("./serve.js")).registerServeCommand,
+  worker: async () => (await import("./worker.js")).registerWorkerCommand,
 };
 
 function version(): string {

@@ -3,7 +3,7 @@ import { ConfigError } from "../core/errors.js";
 import { collectRepairPairs, type CollectedPairs, type RepairPairsConfig } from "../export/build/pair-sources.js";
 import { writeTextFile } from "../export/files.js";
 import { MUTATION_OPERATORS, type MutationOperator } from "../pairs/mutation.js";
-import { FAILURE_KINDS, FIX_STRATEGIES, renderRepairPairsJsonl, type FailureKind, type FixStrategy } from "../pairs/repair-pair.js";
+import { DEFAULT_KEPT_KINDS, FAILURE_KINDS, FIX_STRATEGIES, renderRepairPairsJsonl, type FailureKind, type FixStrategy } from "../pairs/repair-pair.js";
 import { choiceList, commaList, createStageProgress, nonNegativeInteger, positiveInteger, positiveNumber } from "./options.js";
 import { action, log, writeJson } from "./output.js";
 import { addRuntimeOptions, runtimeFrom, type RuntimeFlags } from "./runtime-options.js";
@@ -71,7 +71,9 @@ function addCommonOptions(command: Command): Command {
   command
     .option("--data-dir <dir>", "data folder (default: $SEMTRACE_DATA, then the download cache)")
     .requiredOption("--out <path>", "pairs JSONL to write")
-    .option("--keep <kinds>", `failure kinds kept: ${FAILURE_KINDS.join(", ")}`, choiceList(FAILURE_KINDS), ["wrong-answer", "exception"])
+    .addOption(
+      new Option("--keep <kinds>", `failure kinds kept: ${FAILURE_KINDS.join(", ")}`).argParser(choiceList(FAILURE_KINDS)).default([...DEFAULT_KEPT_KINDS], DEFAULT_KEPT_KINDS.join(",")),
+    )
     .addOption(new Option("--tests <which>", "tests that judge a program").choices(["hidden", "public", "all"]).default("hidden"))
     .option("--tasks <ids>", "comma-separated task ids", commaList)
     .option("--timeout-factor <x>", "time limit = max(floor, x × reference time)", positiveNumber, 4)

@@ -3,10 +3,11 @@ import type { Command } from "commander";
 import { ConfigError } from "../core/errors.js";
 import { parseJsonl, toJsonl } from "../core/jsonl.js";
 import { loadBenchmark } from "../datasets/index.js";
-import { REASON_TASKS, buildQuestions, reasonPredictionSchema, reasonQuestionSchema, scoreReasoning, type ReasonTask, DEFAULT_PER_PROGRAM } from "../reasoning/index.js";
+import { loadRunAnswers } from "../experiments/run-answers.js";
+import { REASON_TASKS, buildQuestions, reasonPredictionSchema, reasonQuestionSchema, scoreReasoning, type ReasonPrediction, type ReasonTask, DEFAULT_PER_PROGRAM } from "../reasoning/index.js";
 import type { ZodType } from "zod";
 import { action, log, writeJson } from "./output.js";
-import { commaList, nonNegativeInteger } from "./options.js";
+import { benchmarkOptionsFrom, commaList, nonNegativeInteger } from "./options.js";
 import { addRuntimeOptions, limitsFrom, runtimeFrom, type RuntimeFlags } from "./runtime-options.js";
 
 interface BuildFlags extends RuntimeFlags {
@@ -24,7 +25,10 @@ interface BuildFlags extends RuntimeFlags {
 
 interface ScoreFlags extends RuntimeFlags {
   questions: string;
-  predictions: string;
+  predictions?: string;
+  run?: string[];
+  model?: string;
+  seed?: number;
   json?: boolean;
 }
 
@@ -48,7 +52,10 @@ export function registerReasonCommand(program: Command): void {
     .command("score")
     .description("score predictions ({id, answer} or {id, text} with [ANSWER] tags) per task, and incremental consistency")
     .requiredOption("--questions <path>", "questions JSONL from `reason build`")
-    .requiredOption("--predictions <path>", "predictions JSONL")
+    .option("--predictions <path>", "predictions JSONL")
+    .option("--run <dir...>", "instead of --predictions: `semtrace run` folders of the reason-* tasks; each question's first answer is scored")
+    .option("--model <label>", "with --run: the model whose answers are scored, when a run has several")
+    .option("--seed <n>", "with --run: the seed whose answers are scored, when a run has several", nonNegativeInteger)
     .option("--json", "print the scores as JSON");
   addRuntimeOptions(score).action(action(async (flags: ScoreFlags) => runScore(flags)));
 }
@@ -63,13 +70,8 @@ export function parseReasonTasks(text: string): ReasonTask[] {
 async function runBuild(flags: BuildFlags): Promise<void> {
   const tasks = parseReasonTasks(flags.tasks);
   const ids = flags.ids === undefined ? undefined : commaList(flags.ids);
-  const problems = await loadBenchmark(flags.dataset, {
-    ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
-    ...(flags.benchmarkFile ? { path: flags.benchmarkFile } : {}),
-    ...(flags.split ? { split: flags.split } : {}),
-    ...(ids ? { tasks: ids } : {}),
-    onWarning: log,
-  });
+  const { dataDir, benchmarkFile, split } = flags;
+  const problems = await loadBenchmark(flags.dataset, benchmarkOptionsFrom({ dataDir, benchmarkFile, split, tasks: ids }));
   const runtime = runtimeFrom(flags);
   try {
     const result = await buildQuestions(runtime, problems, { tasks, perProgram: flags.perProgram, seed: flags.seed, limits: limitsFrom(flags) });
@@ -88,7 +90,7 @@ async function runBuild(flags: BuildFlags): Promise<void> {
 
 async function runScore(flags: ScoreFlags): Promise<void> {
   const questions = await readRecords(flags.questions, reasonQuestionSchema);
-  const predictions = await readRecords(flags.predictions, reasonPredictionSchema);
+  const predictions = await readPredictions(flags);
   const runtime = runtimeFrom(flags);
   try {
     const score = await scoreReasoning(runtime, questions, predictions);
@@ -102,6 +104,14 @@ async function runScore(flags: ScoreFlags): Promise<void> {
   } finally {
     await runtime.close();
   }
+}
+
+/** Predictions from a file, or the first answers of one model and seed in each run folder. */
+async function readPredictions(flags: ScoreFlags): Promise<ReasonPrediction[]> {
+  if ((flags.predictions === undefined) === (flags.run === undefined)) throw new ConfigError("reason score reads either --predictions FILE or --run DIR...; give one of them");
+  if (flags.predictions !== undefined) return readRecords(flags.predictions, reasonPredictionSchema);
+  const options = { ...(flags.model === undefined ? {} : { model: flags.model }), ...(flags.seed === undefined ? {} : { seed: flags.seed }) };
+  return (flags.run ?? []).flatMap((dir) => loadRunAnswers(dir, options));
 }
 
 function percent(value: number): string {

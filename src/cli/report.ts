@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { loadRunRecords } from "../experiments/records.js";
 import { writeReport } from "../reporting/write-report.js";
 import { kList } from "./options.js";
@@ -19,7 +19,7 @@ export function registerReportCommand(program: Command): void {
     .description("write report.md, report.html, results.csv, significance.csv and charts for a run directory")
     .argument("<run-dir>", "a run directory written by `semtrace run`")
     .option("--out <dir>", "report folder (default: <run-dir>/report)")
-    .option("--k <list>", "pass@k columns", kList, [1, 5, 10])
+    .addOption(new Option("--k <list>", "pass@k columns").argParser(kList).default([1, 5, 10], "1,5,10"))
     .option("--baseline <representation>", "representation every other one is tested against", "tests")
     .option("--title <text>", "report title (default: the experiment's name)")
     .option("--json", "print the written files as JSON")

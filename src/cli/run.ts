@@ -1,13 +1,15 @@
 import type { Command } from "commander";
-import { type RunProgress, type RunSummary, runExperiment } from "../experiments/runner.js";
+import { type RunExperimentOptions, type RunProgress, type RunSummary, runExperiment } from "../experiments/runner.js";
 import { createBar } from "./options.js";
 import { EXIT_FAILURE, action, log, writeJson } from "./output.js";
+import { createQueueProgress } from "./queue-progress.js";
 
 interface RunFlags {
   out: string;
   dataDir?: string;
   benchmarkFile?: string;
   json?: boolean;
+  queue?: string;
 }
 
 export function registerRunCommand(program: Command): void {
@@ -17,8 +19,9 @@ export function registerRunCommand(program: Command): void {
     .argument("<spec>", "experiment spec (YAML, see schemas/experiment.schema.json)")
     .requiredOption("--out <dir>", "run directory: created if missing, resumed if it holds a run of the same spec")
     .option("--data-dir <dir>", "data folder searched first for benchmark and replay files (then SEMTRACE_DATA, then the download cache)")
-    .option("--benchmark-file <path>", "the benchmark's own file, in place of the spec's benchmark.path (generic)")
+    .option("--benchmark-file <path>", "the benchmark's own file, in place of the spec's benchmark.path (generic, reason-questions)")
     .option("--json", "print the run summary as JSON")
+    .option("--queue <url>", "run the cells on `semtrace worker`s through this Redis (redis://HOST:PORT); the run directory stays here")
     .action(action(async (specPath: string, flags: RunFlags) => runCommand(specPath, flags)));
 }
 
@@ -36,21 +39,33 @@ async function runCommand(specPath: string, flags: RunFlags): Promise<void> {
     bar.update(progress.done, { failed: progress.failed });
   };
   let summary: RunSummary;
+  const options = {
+    specPath,
+    outDir: flags.out,
+    ...(flags.dataDir === undefined ? {} : { dataDir: flags.dataDir }),
+    ...(flags.benchmarkFile === undefined ? {} : { benchmarkFile: flags.benchmarkFile }),
+    onProgress,
+    onLog: (message: string) => (started ? undefined : log(message)),
+  };
   try {
-    summary = await runExperiment({
-      specPath,
-      outDir: flags.out,
-      ...(flags.dataDir === undefined ? {} : { dataDir: flags.dataDir }),
-      ...(flags.benchmarkFile === undefined ? {} : { benchmarkFile: flags.benchmarkFile }),
-      onProgress,
-      onLog: (message) => (started ? undefined : log(message)),
-    });
+    summary = flags.queue === undefined ? await runExperiment(options) : await runOnQueue(options, flags.queue);
   } finally {
     if (started) bar?.stop();
   }
   report(summary);
   if (flags.json) writeJson(summary);
   if (summary.failures.length > 0) process.exitCode = EXIT_FAILURE;
+}
+
+/** Off a TTY the cell bar is silent, so the queue's progress lines stand in for it. */
+async function runOnQueue(options: RunExperimentOptions, url: string): Promise<RunSummary> {
+  const { runExperimentOnQueue } = await import("../queue/run-on-queue.js");
+  const progress = createQueueProgress("cells");
+  try {
+    return await runExperimentOnQueue({ ...options, url, ...(process.stderr.isTTY ? {} : { onQueueProgress: progress.update }) });
+  } finally {
+    progress.stop();
+  }
 }
 
 function report(summary: RunSummary): void {

@@ -12,19 +12,21 @@ interface ServeFlags extends RuntimeFlags {
   queue: number;
   bodyLimit: number;
   tokenEnv?: string;
+  dataDir?: string;
 }
 
 export function registerServeCommand(program: Command): void {
   addRuntimeOptions(
     program
       .command("serve")
-      .description("serve the sandbox over HTTP: SandboxFusion-compatible POST /run_code and GET /health")
+      .description("serve the sandbox over HTTP: SandboxFusion-compatible POST /run_code, the native /v1 API, /health and /metrics")
       .option("--host <address>", "address to bind (loopback unless told otherwise)", "127.0.0.1")
       .option("--port <n>", "port to listen on", positiveInteger, 8080)
       .option("--concurrency <n>", "requests run at once", positiveInteger, 4)
       .option("--queue <n>", "requests that may wait for a slot before new ones get 429", positiveInteger, 256)
       .option("--body-limit <bytes>", "largest request body accepted (larger: 413)", positiveInteger, 16 * 1024 * 1024)
-      .option("--token-env <name>", "environment variable holding a bearer token every request must carry"),
+      .option("--token-env <name>", "environment variable holding a bearer token every request must carry")
+      .option("--data-dir <dir>", "data folder POST /v1/evaluate reads benchmarks from"),
   ).action(action(async (flags: ServeFlags) => serveCommand(flags)));
 }
 
@@ -32,7 +34,14 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
   const token = flags.tokenEnv === undefined ? undefined : process.env[flags.tokenEnv];
   if (flags.tokenEnv !== undefined && !token) throw new ConfigError(`the environment variable ${flags.tokenEnv} named by --token-env is empty or unset`);
   const runtime = runtimeFrom(flags);
-  const app = buildServer({ runtime, concurrency: flags.concurrency, queueLimit: flags.queue, bodyLimitBytes: flags.bodyLimit, ...(token ? { token } : {}) });
+  const app = buildServer({
+    runtime,
+    concurrency: flags.concurrency,
+    queueLimit: flags.queue,
+    bodyLimitBytes: flags.bodyLimit,
+    ...(token ? { token } : {}),
+    ...(flags.dataDir === undefined ? {} : { dataDir: flags.dataDir }),
+  });
   const address = await app.listen({ host: flags.host, port: flags.port });
   log(`semtrace serve: listening on ${address} (${runtime.name}, concurrency ${flags.concurrency})`);
   await new Promise<void>((resolve) => {

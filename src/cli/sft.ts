@@ -21,10 +21,10 @@ interface SftVerifyFlags {
 }
 
 export function registerSftCommand(program: Command): void {
-  const sft = program.command("sft").description("build supervised fine-tuning datasets for trace-informed repair");
+  const sft = program.command("sft").description("build supervised fine-tuning datasets for trace-informed repair and for trace prediction");
   sft
     .command("build")
-    .description("mine or inject repair pairs, trace and render them in every representation, write LLaMA-Factory, OpenAI and TRL files")
+    .description("mine or inject repair pairs and render them in every representation, or trace programs as trace-prediction targets; write LLaMA-Factory, OpenAI and TRL files")
     .argument("<config>", "SFT build config (YAML, see schemas/sft-config.schema.json)")
     .option("--data-dir <dir>", "data folder (default: the config's dataDir, then $SEMTRACE_DATA, then the download cache)")
     .requiredOption("--out <dir>", "output folder")
@@ -82,8 +82,10 @@ export function registerSftCommand(program: Command): void {
 
 export function formatSummary(result: SftBuildResult, outDir: string): string {
   const lines = [
-    `${result.collectedPairs} pairs collected, ${result.keptPairs} fit the cutoff in all ${result.representations.length} representations`,
-    `per split (each representation: ${result.representations.join(", ")}):`,
+    result.task === "trace-prediction"
+      ? `${result.collectedPairs} executions traced, ${result.keptPairs} replay and fit the cutoff in all ${result.representations.length} formats`
+      : `${result.collectedPairs} pairs collected, ${result.keptPairs} fit the cutoff in all ${result.representations.length} representations`,
+    `per split (each ${result.task === "trace-prediction" ? "format" : "representation"}: ${result.representations.join(", ")}):`,
     ...Object.entries(result.splits).map(([split, count]) => `  ${split.padEnd(12)} ${count}`),
     "dropped:",
     ...Object.entries(result.dropped)

@@ -44,6 +44,8 @@ export const FeedbackTraceSchema = z.strictObject({
   outcome: OutcomeKindSchema,
   /** Trace events recorded: 0 would mean the trace says nothing about the run. */
   events: z.int().nonnegative(),
+  /** Why it was traced: a failing test (when absent), a passing one, or the fixed program on a failing one's input. */
+  role: z.enum(["passing", "reference"]).optional(),
 });
 
 /** The execution feedback a prompt carried. */

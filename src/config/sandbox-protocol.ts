@@ -69,6 +69,25 @@ export const ObservationSchema = z.strictObject({
   stdoutTruncated: z.boolean(),
 });
 
+const Base64Schema = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
+
+/** What running a whole program gave (semtrace_script.run_script). */
+export const ScriptObservationSchema = z.strictObject({
+  durationMs: z.number().nonnegative(),
+  exitCode: z.number().int().min(-64).max(255).nullable(),
+  stdout: z.string(),
+  stderr: z.string(),
+  stdoutTruncated: z.boolean(),
+  stderrTruncated: z.boolean(),
+  interrupted: z.literal(true).optional(),
+  files: z.record(z.string(), Base64Schema),
+  missing: z.array(z.string()),
+  oversized: z.array(z.string()),
+});
+
+/** The end of a script job: set when the harness refused the request before running it. */
+export const ScriptBodySchema = z.strictObject({ error: z.string().optional() });
+
 /** A line of a job's result stream. */
 export const SandboxMessageSchema = z.discriminatedUnion("t", [
   z.strictObject({ t: z.literal("result"), i: z.number().int().nonnegative(), result: z.unknown() }),
@@ -82,5 +101,6 @@ export const ExecuteBodySchema = z.strictObject({
 });
 
 export type WireOutcome = z.infer<typeof WireOutcomeSchema>;
+export type ScriptObservation = z.infer<typeof ScriptObservationSchema>;
 export type Observation = z.infer<typeof ObservationSchema>;
 export type SandboxMessage = z.infer<typeof SandboxMessageSchema>;

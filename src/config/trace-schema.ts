@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TRACE_SCHEMA_VERSION } from "../core/trace.js";
+import { TRACE_SCHEMA_VERSION, TRACE_SCHEMA_VERSIONS } from "../core/trace.js";
 
 /**
  * The canonical trace format, the one every representation reads: the types of core/trace.ts
@@ -72,9 +72,34 @@ export const TraceInputSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("stdin"), stdin: z.string() }),
 ]);
 
+/**
+ * One statement of the program, from its Python AST: what it reads and writes when it runs.
+ * A write is a binding, a store into a subscript or attribute of the name, or an in-place
+ * method call on it (`a.append(x)` writes `a`); see runtime/python/semtrace_statements.py.
+ */
+export const StatementSchema = z.strictObject({
+  /** The lines its own line events can report: a compound statement's header only. */
+  line: z.number().int(),
+  endLine: z.number().int(),
+  defs: z.array(z.string()),
+  uses: z.array(z.string()),
+  /** First line of the enclosing `if`/`while`/`for`/`except`/`case` in the same function. */
+  control: z.number().int().optional(),
+});
+
+/** A function's names (a frame's, matched by function name and first line, decorators included). */
+export const ScopeSchema = z.strictObject({
+  function: z.string(),
+  line: z.number().int(),
+  /** Parameters and names it binds, less `global`/`nonlocal` ones. */
+  locals: z.array(z.string()),
+  /** Names it shares with an enclosing function (closures, `nonlocal`). */
+  free: z.array(z.string()),
+});
+
 export const TraceSchema = z
   .strictObject({
-    schemaVersion: z.literal(TRACE_SCHEMA_VERSION),
+    schemaVersion: z.enum(TRACE_SCHEMA_VERSIONS),
     runtime: z.strictObject({ name: RuntimeNameSchema, python: z.string() }),
     limits: LimitsSchema,
     /** sha256 of the program source, so a stored trace can be matched to its program. */
@@ -88,6 +113,9 @@ export const TraceSchema = z
     stderr: z.string(),
     stdoutTruncated: z.boolean(),
     stderrTruncated: z.boolean(),
+    /** The program's statement table; absent when it did not parse, and in version 1. */
+    statements: z.array(StatementSchema).optional(),
+    scopes: z.array(ScopeSchema).optional(),
   })
   .meta({ title: "semtrace trace", description: `Canonical execution trace, version ${TRACE_SCHEMA_VERSION}.` });
 
@@ -101,4 +129,6 @@ export type OutcomeKind = z.infer<typeof OutcomeKindSchema>;
 export type Outcome = z.infer<typeof OutcomeSchema>;
 export type Limits = z.infer<typeof LimitsSchema>;
 export type TraceInput = z.infer<typeof TraceInputSchema>;
+export type Statement = z.infer<typeof StatementSchema>;
+export type Scope = z.infer<typeof ScopeSchema>;
 export type Trace = z.infer<typeof TraceSchema>;

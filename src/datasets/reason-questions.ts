@@ -31,6 +31,13 @@ export function questionProblem(question: ReasonQuestion): Problem {
   };
 }
 
+/** The question a problem of this benchmark carries; a ConfigError for any other problem. */
+export function problemQuestion(problem: Problem): ReasonQuestion {
+  const parsed = reasonQuestionSchema.safeParse(problem.meta?.question);
+  if (!parsed.success) throw new ConfigError(`problem ${problem.id} carries no reasoning question: the reason-* tasks read the reason-questions benchmark`);
+  return parsed.data;
+}
+
 export const reasonQuestionsLoader: BenchmarkLoader = {
   name: "reason-questions",
   description: "questions written by `semtrace reason build`, for the reason-* tasks",

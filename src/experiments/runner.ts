@@ -21,11 +21,12 @@ import { loadTokenizer } from "../representations/tokenizers/index.js";
 import { createRuntime } from "../runtime/index.js";
 import type { Runtime } from "../runtime/runtime.js";
 import { createFeedbackBuilder, type FeedbackBuilder } from "../scaling/feedback.js";
-import { type Judge, createPredictionJudge, createProgramJudge } from "../scaling/judge.js";
+import { type Judge, createPredictionJudge, createProgramJudge, createReasoningJudge } from "../scaling/judge.js";
+import type { Journal } from "../scaling/journal.js";
 import { createStrategy } from "../scaling/registry.js";
 import type { BudgetOutcome } from "../scaling/strategy.js";
 import { loadFewShotExamples, renderFewShotPrefix } from "../tasks/few-shot.js";
-import { type Task, loadTask } from "../tasks/task.js";
+import { REASON_TASK_OF, type Task, isReasonTask, loadTask } from "../tasks/task.js";
 import { type Cell, type RunConfig, planExperiment } from "./plan.js";
 import { type CellKey, type RunStore, openRunStore } from "./run-store.js";
 import { type ExperimentSpec, type LoadedExperimentSpec, type ModelSpec, hashExperimentSpec, loadExperimentSpec, strategyLabel } from "./spec.js";
@@ -61,7 +62,7 @@ export interface RunSummary extends RunProgress {
 
 export const RESPONSE_CACHE_FILE = "responses.sqlite";
 
-interface RunResources {
+export interface RunResources {
   runtime: Runtime;
   task: Task;
   judge: Judge;
@@ -85,7 +86,8 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunS
   }
 }
 
-function withBenchmarkFile(loaded: LoadedExperimentSpec, file: string | undefined): LoadedExperimentSpec {
+/** The spec with `--benchmark-file` in place of its benchmark path (and the hash of that spec). */
+export function withBenchmarkFile(loaded: LoadedExperimentSpec, file: string | undefined): LoadedExperimentSpec {
   if (file === undefined) return loaded;
   const spec = { ...loaded.spec, benchmark: { ...loaded.spec.benchmark, path: resolve(file) } };
   return { ...loaded, spec, hash: hashExperimentSpec(spec) };
@@ -140,7 +142,7 @@ async function runPending(
       limit(async () => {
         const key = cellKey(cell);
         try {
-          const outcomes = await runCell(cell, byId.get(cell.taskId)!, spec, store, resources);
+          const outcomes = await runCell(cell, byId.get(cell.taskId)!, spec, store.journal(key), resources);
           store.saveOutcome({ ...key, model: cell.config.modelLabel, representation: cell.config.representation, outcomes, finishedAt: new Date().toISOString() });
         } catch (error) {
           store.recordFailure(key, error);
@@ -153,7 +155,8 @@ async function runPending(
   );
 }
 
-async function runCell(cell: Cell, problem: Problem, spec: ExperimentSpec, store: RunStore, resources: RunResources): Promise<BudgetOutcome[]> {
+/** Runs one cell's strategy; units found in the journal are not run again. */
+export async function runCell(cell: Cell, problem: Problem, spec: ExperimentSpec, journal: Journal, resources: RunResources): Promise<BudgetOutcome[]> {
   const { config } = cell;
   const backends = resources.backends[config.modelIndex]!;
   const result = await createStrategy(config.strategy).run({
@@ -164,7 +167,7 @@ async function runCell(cell: Cell, problem: Problem, spec: ExperimentSpec, store
     judge: resources.judge,
     feedback: resources.feedback,
     feedbackKind: config.representation,
-    journal: store.journal(cellKey(cell)),
+    journal,
     sampling: {
       temperature: config.temperature,
       seed: cell.seed,
@@ -187,10 +190,12 @@ export function cellKey(cell: Cell): CellKey {
 
 /** The benchmark's problems: the task subset, then the first `limit`, keeping only the chosen test groups. */
 export async function loadProblems(loaded: LoadedExperimentSpec, dataDir: string | undefined): Promise<Problem[]> {
-  const { benchmark } = loaded.spec;
+  const { benchmark, task } = loaded.spec;
+  // A questions file holds every task's questions; a reason-* run asks only its own.
+  const split = benchmark.split ?? (benchmark.name === "reason-questions" && isReasonTask(task.name) ? REASON_TASK_OF[task.name] : undefined);
   const problems = await loadBenchmark(benchmark.name, {
     ...(dataDir === undefined ? {} : { dataDir }),
-    ...(benchmark.split === undefined ? {} : { split: benchmark.split }),
+    ...(split === undefined ? {} : { split }),
     ...(benchmark.path === undefined ? {} : { path: resolveFrom(loaded.directory, benchmark.path) }),
     ...(benchmark.tasks === undefined ? {} : { tasks: benchmark.tasks }),
   });
@@ -199,7 +204,8 @@ export async function loadProblems(loaded: LoadedExperimentSpec, dataDir: string
   return groups === undefined ? limited : limited.map((problem) => ({ ...problem, tests: problem.tests.filter((test) => groups.includes(test.group)) }));
 }
 
-async function openResources(loaded: LoadedExperimentSpec, options: RunExperimentOptions): Promise<RunResources> {
+/** The sandbox, task, judge, feedback and model backends a spec's cells run with. */
+export async function openResources(loaded: LoadedExperimentSpec, options: RunExperimentOptions): Promise<RunResources> {
   const { spec, directory } = loaded;
   const meter = new UsageMeter();
   const backends: RunResources["backends"] = [];
@@ -227,6 +233,8 @@ async function openResources(loaded: LoadedExperimentSpec, options: RunExperimen
       tokenizer: await loadTokenizer(spec.feedback.tokenizer),
       budget: spec.feedback.budget,
       maxTests: spec.feedback.maxTests,
+      maxPassing: spec.feedback.maxPassing,
+      reference: spec.feedback.reference,
       ...(spec.feedback.render ? { renderOptions: spec.feedback.render } : {}),
       ...(spec.feedback.limits ? { limits: spec.feedback.limits } : {}),
     });
@@ -251,6 +259,7 @@ async function loadFewShot(spec: ExperimentSpec, directory: string, runtime: Run
 
 function createJudge(spec: ExperimentSpec, runtime: Runtime): Judge {
   if (spec.task.name === "predict-output" || spec.task.name === "predict-input") return createPredictionJudge(runtime, spec.task.name);
+  if (isReasonTask(spec.task.name)) return createReasoningJudge(runtime);
   const evaluator = createEvaluator(runtime, {
     ...(spec.evaluation.timeoutFactor === undefined ? {} : { timeoutFactor: spec.evaluation.timeoutFactor }),
     ...(spec.evaluation.minTimeoutMs === undefined ? {} : { minTimeoutMs: spec.evaluation.minTimeoutMs }),
@@ -318,7 +327,7 @@ async function closeBackends(backends: RunResources["backends"]): Promise<void> 
   }
 }
 
-async function closeResources(resources: Pick<RunResources, "runtime" | "backends">): Promise<void> {
+export async function closeResources(resources: Pick<RunResources, "runtime" | "backends">): Promise<void> {
   await closeBackends(resources.backends);
   await resources.runtime.close();
 }

@@ -20,7 +20,7 @@ import { createStrategy, strategies } from "../scaling/registry.js";
 import { revisionEntrySchema } from "../scaling/revision.js";
 import { selfDebugEntrySchema } from "../scaling/selfdebug.js";
 import type { StrategyDefinition, StrategyEntry } from "../scaling/strategy.js";
-import { TASK_NAMES } from "../tasks/task.js";
+import { TASK_NAMES, isPredictionTask } from "../tasks/task.js";
 
 export const EXPERIMENT_SPEC_VERSION = 1;
 
@@ -73,9 +73,9 @@ const experimentSpecObject = z.strictObject({
   name: z.string().min(1).default("experiment"),
   description: z.string().optional(),
   benchmark: z.strictObject({
-    name: z.string().min(1).describe("benchmark loader: humaneval+, mbpp+, cruxeval, humaneval-repair, mbpp-repair, generic, ..."),
-    split: z.string().min(1).optional(),
-    path: z.string().min(1).optional().describe("the benchmark's own file (generic), relative to the spec"),
+    name: z.string().min(1).describe("benchmark loader: humaneval+, mbpp+, cruxeval, humaneval-repair, mbpp-repair, generic, reason-questions, ..."),
+    split: z.string().min(1).optional().describe("reason-questions: default the task's questions (reason-state → state)"),
+    path: z.string().min(1).optional().describe("the benchmark's own file (generic, reason-questions), relative to the spec"),
     tasks: z.array(z.string().min(1)).min(1).optional().describe("only these task ids"),
     limit: positiveInt.optional().describe("only the first N tasks (after `tasks`)"),
     groups: z.array(z.enum(["base", "plus"])).min(1).optional().describe("keep only these test groups, e.g. [base] for the original tests"),
@@ -104,6 +104,13 @@ const experimentSpecObject = z.strictObject({
       budget: positiveInt.default(2048).describe("tokens the rendered feedback may take"),
       tokenizer: z.string().min(1).default("o200k_base").describe("o200k_base, cl100k_base or a tokenizer.json path"),
       maxTests: positiveInt.default(3).describe("failing tests traced and shown at most"),
+      maxPassing: positiveInt
+        .default(5)
+        .describe("passing public tests traced at most, for representations that compare with them (sbfl, divergence)"),
+      reference: z
+        .boolean()
+        .default(false)
+        .describe("also trace the problem's reference solution on the failing inputs for representations that compare with it (divergence): an oracle, off by default"),
       render: renderOptionsSchema.optional(),
       limits: limitsSchema.optional().describe("limits of the feedback traces"),
     })
@@ -149,7 +156,7 @@ function checkCombinations(typed: z.output<typeof experimentSpecObject>, context
       context.addIssue({ code: "custom", path: ["representations", index], message: errorMessage(error) });
     }
   });
-  const predicting = typed.task.name === "predict-output" || typed.task.name === "predict-input";
+  const predicting = isPredictionTask(typed.task.name);
   const labels = new Set<string>();
   typed.strategies.forEach((strategy, index) => {
     const label = strategyLabel(strategy);

@@ -3,14 +3,16 @@
  * line listing that line's entries in execution order. Hidden parts show as `...` among a
  * line's entries, followed by `[N runs, M not shown]` (runs = times the line ran or, on a
  * `def` line, times the function was called). Per test: the test facts as comments, notes
- * for gaps that are not tied to a line, then the annotated program.
+ * for gaps that are not tied to a line, then the annotated program. With `suspiciousness`,
+ * the top SBFL lines end with `[suspicious #rank]`.
  */
 import { countLineRuns } from "../trace/lines.js";
 import { splitSourceLines } from "../trace/source.js";
 import type { ClipReport } from "./clip.js";
 import { programText } from "./entries.js";
-import type { RenderOptions, ResolvedRenderOptions } from "./options.js";
+import { resolveRenderOptions, type RenderOptions, type ResolvedRenderOptions } from "./options.js";
 import type { RenderInput, Rendering } from "./representation.js";
+import { suspiciousMark, suspiciousRanks } from "./sbfl.js";
 import { factLines, renderPerTest, type TestFacts } from "./test-facts.js";
 import { buildTraceView, describeGap, plural, type Gap, type StepEntry } from "./view.js";
 
@@ -29,10 +31,11 @@ export function renderInline(
   defaults: RenderOptions,
   style: InlineStyle,
 ): Rendering {
+  const ranks = resolveRenderOptions(options, defaults).suspiciousness ? suspiciousRanks(input) : new Map<number, number>();
   return renderPerTest(input, options, defaults, {
     program: programText(input.program),
     repeatsProgram: true,
-    test: (facts, resolved, clip) => renderTest(input.program, facts, resolved, clip, style),
+    test: (facts, resolved, clip) => renderTest(input.program, facts, resolved, clip, style, ranks),
     omitted: (note) => `# ${note}`,
   });
 }
@@ -44,7 +47,14 @@ interface LineNotes {
   lastIsHidden: boolean;
 }
 
-function renderTest(program: string, facts: TestFacts, options: ResolvedRenderOptions, clip: ClipReport, style: InlineStyle): string {
+function renderTest(
+  program: string,
+  facts: TestFacts,
+  options: ResolvedRenderOptions,
+  clip: ClipReport,
+  style: InlineStyle,
+  ranks: Map<number, number>,
+): string {
   const view = buildTraceView(facts.trace, program, options, clip);
   const byLine = new Map<number, LineNotes>();
   const notesFor = (line: number): LineNotes => {
@@ -76,7 +86,7 @@ function renderTest(program: string, facts: TestFacts, options: ResolvedRenderOp
     }
   }
   const header = [...factLines(facts), ...[...headerNotes.values()].map(describeGap)].map((line) => `# ${line}`);
-  return [...header, ...annotate(program, byLine, style)].join("\n");
+  return [...header, ...annotate(program, byLine, style, ranks)].join("\n");
 }
 
 /**
@@ -90,11 +100,14 @@ function mergeGaps(previous: Gap | undefined, gap: Gap): Gap {
   return gap;
 }
 
-function annotate(program: string, byLine: Map<number, LineNotes>, style: InlineStyle): string[] {
+/** Executed lines get their comment; with `suspiciousness`, ranked lines end with their rank. */
+function annotate(program: string, byLine: Map<number, LineNotes>, style: InlineStyle, ranks: Map<number, number>): string[] {
   const source = splitSourceLines(programText(program));
   const annotated = source.map((text, index) => {
     const notes = byLine.get(index + 1);
-    return notes === undefined ? text : `${text.trimEnd()}  # ${comment(notes, style)}`;
+    const rank = ranks.get(index + 1);
+    const parts = [...(notes === undefined ? [] : [comment(notes, style)]), ...(rank === undefined ? [] : [`[${suspiciousMark(rank)}]`])];
+    return parts.length === 0 ? text : `${text.trimEnd()}  # ${parts.join("  ")}`;
   });
   // Events on lines outside the program text (should not happen) are still shown, after it.
   const outside = [...byLine.entries()]

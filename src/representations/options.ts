@@ -25,6 +25,11 @@ export const renderOptionsSchema = z
     maxBlocks: z.number().int().min(2).optional(),
     /** Keep only the last N entries of each trace (the ones nearest the result); unset = all. */
     keepLastSteps: z.number().int().min(0).optional(),
+    /**
+     * Inline and sequence formats: mark the top SBFL_TOP Ochiai-suspicious lines (over the
+     * given tests' line coverage) with their rank, as `sbfl` does; off by default.
+     */
+    suspiciousness: z.boolean().optional(),
   })
   .strict()
   .refine((options) => (options.loopHead ?? 1) + (options.loopTail ?? 1) >= 1, {
@@ -43,6 +48,7 @@ export interface ResolvedRenderOptions {
   maxDepth: number;
   maxBlocks: number;
   keepLastSteps: number | undefined;
+  suspiciousness: boolean;
 }
 
 export const DEFAULT_RENDER_OPTIONS: ResolvedRenderOptions = {
@@ -54,6 +60,7 @@ export const DEFAULT_RENDER_OPTIONS: ResolvedRenderOptions = {
   maxDepth: 10,
   maxBlocks: 12,
   keepLastSteps: undefined,
+  suspiciousness: false,
 };
 
 /** Validates the options and fills the gaps: explicit options, then format defaults, then shared defaults. */

@@ -2,6 +2,7 @@
 import { createRegistry } from "../core/registry.js";
 import { codeExecutorRepresentation } from "./codeexecutor.js";
 import { conciseRepresentation } from "./concise.js";
+import { divergenceRepresentation } from "./divergence.js";
 import { ldbRepresentation } from "./ldb.js";
 import { nextRepresentation } from "./next.js";
 import { noneRepresentation } from "./none.js";
@@ -10,6 +11,7 @@ import type { RenderInput, Rendering, Representation } from "./representation.js
 import { sbflRepresentation } from "./sbfl.js";
 import { scratchpadRepresentation } from "./scratchpad.js";
 import { semcoderRepresentation } from "./semcoder.js";
+import { sliceRepresentation } from "./slice.js";
 import { testsRepresentation } from "./tests.js";
 
 /** The representation registry: the built-ins in the order of REPRESENTATION_NAMES, then any a user registers. */
@@ -25,6 +27,8 @@ export const representations = createRegistry<Representation>({
     scratchpadRepresentation,
     ldbRepresentation,
     sbflRepresentation,
+    sliceRepresentation,
+    divergenceRepresentation,
   ],
 });
 

@@ -13,6 +13,8 @@ export const REPRESENTATION_NAMES = [
   "scratchpad",
   "ldb",
   "sbfl",
+  "slice",
+  "divergence",
 ] as const;
 
 export type RepresentationName = (typeof REPRESENTATION_NAMES)[number];
@@ -24,11 +26,23 @@ export interface RenderTest {
   /** The expected result: a Python repr for a call, the expected stdout for stdin. */
   expected?: string;
   trace: Trace;
+  /** The fixed program's trace on the same input, when one is known (see `RenderInput.reference`). */
+  reference?: Trace;
 }
 
 export interface RenderInput {
   program: string;
   tests: RenderTest[];
+  /** The fixed program, when one is known: its traces are the tests' `reference`. */
+  reference?: string;
+}
+
+/** Traces a representation reads beyond the failing tests', for a caller to supply when it can. */
+export interface TraceNeeds {
+  /** Traces of passing tests too (marked by their expected output). */
+  passing: boolean;
+  /** The fixed program's traces on the failing tests' inputs. */
+  reference: boolean;
 }
 
 export interface Rendering {
@@ -45,5 +59,7 @@ export interface Representation {
   readonly usesTrace: boolean;
   /** Defaults this format sets over the shared ones (see DEFAULT_RENDER_OPTIONS). */
   readonly defaults: RenderOptions;
+  /** Extra traces it reads; absent = the failing tests' traces only. */
+  readonly needs?: TraceNeeds;
   render(input: RenderInput, options?: RenderOptions): Rendering;
 }

@@ -24,13 +24,23 @@ export function suspiciousRanks(input: RenderInput, top = SBFL_TOP): Map<number,
   return new Map(ranking.slice(0, top).map((entry) => [entry.line, entry.rank]));
 }
 
-function annotatedProgram(program: string, ranks: Map<number, number>): string {
+/** The mark a suspicious line gets. */
+export function suspiciousMark(rank: number): string {
+  return `suspicious #${rank}`;
+}
+
+/** The program with each ranked line followed by `  # suspicious #rank`. */
+export function markSuspiciousLines(program: string, ranks: Map<number, number>): string {
   const lines = program.replace(/\n+$/, "").split("\n");
   const marked = lines.map((text, index) => {
     const rank = ranks.get(index + 1);
-    return rank === undefined ? text : `${text}  # suspicious #${rank}`;
+    return rank === undefined ? text : `${text}  # ${suspiciousMark(rank)}`;
   });
-  return "```python\n" + marked.join("\n") + "\n```";
+  return marked.join("\n");
+}
+
+function annotatedProgram(program: string, ranks: Map<number, number>): string {
+  return "```python\n" + markSuspiciousLines(program, ranks) + "\n```";
 }
 
 export const sbflRepresentation: Representation = {
@@ -38,6 +48,7 @@ export const sbflRepresentation: Representation = {
   description: "The program with its top-5 Ochiai-suspicious lines marked, plus the failing tests' facts",
   usesTrace: true,
   defaults,
+  needs: { passing: true, reference: false },
   render(input, options) {
     return renderProgramAndTestFacts(annotatedProgram(input.program, suspiciousRanks(input)), input, options, defaults);
   },

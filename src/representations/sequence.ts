@@ -1,12 +1,14 @@
 /**
  * Sequence formats (CodeExecutor, Concise, SemCoder): the program once, then per test a
  * header, one line per entry in execution order (indented two spaces per call depth), one
- * line per gap saying what it hides, and a footer with the result.
+ * line per gap saying what it hides, and a footer with the result. With `suspiciousness`, the
+ * program's top SBFL lines end with `# suspicious #rank`.
  */
 import type { ClipReport } from "./clip.js";
 import { gapDepth, indentation, programText } from "./entries.js";
-import type { RenderOptions, ResolvedRenderOptions } from "./options.js";
+import { resolveRenderOptions, type RenderOptions, type ResolvedRenderOptions } from "./options.js";
 import type { RenderInput, Rendering } from "./representation.js";
+import { markSuspiciousLines, suspiciousRanks } from "./sbfl.js";
 import { renderPerTest, type TestFacts } from "./test-facts.js";
 import { buildTraceView, type Gap, type StepEntry } from "./view.js";
 
@@ -25,8 +27,9 @@ export function renderSequence(
   defaults: RenderOptions,
   style: SequenceStyle,
 ): Rendering {
+  const ranks = resolveRenderOptions(options, defaults).suspiciousness ? suspiciousRanks(input) : new Map<number, number>();
   return renderPerTest(input, options, defaults, {
-    program: programText(input.program),
+    program: markSuspiciousLines(programText(input.program), ranks),
     test(facts, resolved, clip) {
       const view = buildTraceView(facts.trace, input.program, resolved, clip);
       const steps = view.items.map((item) =>

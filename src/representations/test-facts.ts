@@ -32,6 +32,8 @@ export interface TestFacts {
   actual: ActualResult;
   failed: boolean;
   trace: Trace;
+  /** The test as given. */
+  test: RenderTest;
 }
 
 export interface SelectedTests {
@@ -61,7 +63,7 @@ function describeTest(test: RenderTest, number: number, options: ResolvedRenderO
       ? undefined
       : formatValue(input.kind === "stdin" ? pythonStringRepr(test.expected) : test.expected, width, clip);
   const actual = describeActual(test.trace, input, options, clip);
-  return { number, input, inputText, expected, actual, failed: isFailing(test), trace: test.trace };
+  return { number, input, inputText, expected, actual, failed: isFailing(test), trace: test.trace, test };
 }
 
 function describeActual(trace: Trace, input: TraceInput, options: ResolvedRenderOptions, clip: ClipReport): ActualResult {

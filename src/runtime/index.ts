@@ -28,5 +28,6 @@ export function createRuntime(name: string = "pyodide", options: RuntimeOptions 
   return runtimes.get(name).create(options);
 }
 
-export type { Runtime, TraceRequest, ExecuteRequest, ExecuteResponse, ExecuteTest, TestRun, CallOutcome } from "./runtime.js";
-export { DEFAULT_LIMITS } from "./runtime.js";
+export type { Runtime, TraceRequest, ExecuteRequest, ExecuteResponse, ExecuteTest, TestRun, CallOutcome, ScriptRequest, ScriptRun } from "./runtime.js";
+export { DEFAULT_FETCH_BYTES, DEFAULT_LIMITS } from "./runtime.js";
+export { workingFolderPathIssue } from "./script.js";

@@ -6,12 +6,13 @@ import { sha256 } from "../core/hash.js";
 import { TRACE_SCHEMA_VERSION, type Limits, type Outcome, type RuntimeName, type Trace, type TraceInput, type TracedError } from "../core/trace.js";
 import { readObservation, testRunOf } from "./observation.js";
 import { LOAD_PHASE, preparedTest } from "./protocol.js";
-import { DEFAULT_LIMITS, type ExecuteRequest, type ExecuteResponse, type ExecuteTest, type Runtime, type TestRun, type TraceRequest } from "./runtime.js";
+import { DEFAULT_LIMITS, type ExecuteRequest, type ExecuteResponse, type ExecuteTest, type Runtime, type ScriptRequest, type ScriptRun, type TestRun, type TraceRequest } from "./runtime.js";
+import { runScriptOn } from "./script.js";
 import type { JobOutcome, PoolMessage, SandboxJob, SandboxPool, SharedJobData } from "./sandbox.js";
 
 /** What the harness returns for a trace job; checked because it comes out of the sandbox. */
 const TraceBodySchema = TraceSchema.pick({
-  outcome: true, events: true, totalSteps: true, stdout: true, stderr: true, stdoutTruncated: true, stderrTruncated: true,
+  outcome: true, events: true, totalSteps: true, stdout: true, stderr: true, stdoutTruncated: true, stderrTruncated: true, statements: true, scopes: true,
 }).extend({ python: z.string() });
 const validateTraceBody = inPlaceValidator(TraceBodySchema, "a trace from the sandbox");
 
@@ -91,6 +92,10 @@ export class SandboxRuntime implements Runtime {
       remaining = remaining.slice(batch.runs.length);
     }
     return { runs };
+  }
+
+  runScript(request: ScriptRequest): Promise<ScriptRun> {
+    return runScriptOn(this.pool, request);
   }
 
   async close(): Promise<void> {

@@ -29,7 +29,7 @@ export interface SharedJobData {
 }
 
 export interface SandboxJob {
-  kind: "trace" | "execute";
+  kind: "trace" | "execute" | "script";
   payload: Record<string, unknown>;
   /** Sent with the payload, or kept in the sandbox and sent only once, as the slot chooses. */
   shared?: SharedJobData;
@@ -37,6 +37,8 @@ export interface SandboxJob {
   phaseCount: number;
   /** Wall-clock budget of each phase, by phase index (negative: loading, preparing, reporting). */
   phaseTimeoutMs: (phase: number) => number;
+  /** A cap on the sandbox's memory of the job's own, for a slot that cannot take it from the payload's limits. */
+  memoryMb?: number;
   /** Asked of each result as it arrives: true asks the harness to stop before its next test. */
   stopAfter?: (message: Extract<PoolMessage, { t: "result" }>) => boolean;
 }
@@ -85,8 +87,8 @@ export interface SandboxSlot {
   stop(): void;
   /** Stop the running job by force and make the slot usable again. */
   kill(): Promise<void>;
-  /** Settles when the slot can start a job (a replacement may be in progress). */
-  whenReady(): Promise<void>;
+  /** Settles when the slot can start `job` (a replacement may be in progress, or be needed for it). */
+  whenReady(job?: SandboxJob): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -145,7 +147,7 @@ export class SandboxPool {
 
   private async runOn(slot: SandboxSlot, job: SandboxJob): Promise<JobOutcome> {
     // Deadlines start only once the slot can run: a replacement's start-up is not the job's time.
-    await slot.whenReady();
+    await slot.whenReady(job);
     const messages: PoolMessage[] = [];
     const interrupted = new Set<number>();
     return new Promise<JobOutcome>((resolve, reject) => {

@@ -6,14 +6,18 @@
  * output or error, no trace) and `trace:<representation>` (the same facts plus the trace).
  * When even the smallest rendering of the configured representation is over budget, the
  * feedback falls back to `tests`, then to `none`, and records why.
+ *
+ * A representation that reads more than the failing tests (`Representation.needs`) gets it:
+ * the passing public tests' traces (at most `maxPassing`), and, with `reference`, the
+ * problem's reference solution traced on each shown failing input.
  */
 import { ConfigError } from "../core/errors.js";
 import type { Problem } from "../core/problem.js";
-import type { Limits } from "../core/trace.js";
+import type { Limits, Trace } from "../core/trace.js";
 import { fit } from "../representations/fit.js";
 import type { RenderOptions } from "../representations/options.js";
 import { getRepresentation, isRepresentationName, listRepresentations } from "../representations/registry.js";
-import type { RenderTest } from "../representations/representation.js";
+import type { RenderInput, RenderTest } from "../representations/representation.js";
 import type { Tokenizer } from "../representations/tokenizers/tokenizer.js";
 import type { Runtime } from "../runtime/runtime.js";
 import type { TestCall } from "../tasks/test-calls.js";
@@ -40,6 +44,13 @@ export interface FeedbackBuilderOptions {
   renderOptions?: RenderOptions;
   /** Failing tests traced and shown at most; default 3. */
   maxTests?: number;
+  /** Passing tests traced at most, for representations that need them; default 5. */
+  maxPassing?: number;
+  /**
+   * Trace the problem's reference on the failing inputs for representations that compare with
+   * it. Its values are an oracle the model would not have, hence off by default.
+   */
+  reference?: boolean;
   /** Limits of each feedback trace. */
   limits?: Partial<Limits>;
 }
@@ -51,6 +62,8 @@ export interface FeedbackRequest {
   program: string | undefined;
   /** The failing tests, in test order. */
   failing: readonly TestCall[];
+  /** The passing (public) tests, in test order; traced only for representations that need them. */
+  passing?: readonly TestCall[];
 }
 
 export interface FeedbackBuilder {
@@ -58,13 +71,14 @@ export interface FeedbackBuilder {
 }
 
 export const DEFAULT_FEEDBACK_TESTS = 3;
+export const DEFAULT_FEEDBACK_PASSING = 5;
 
 export const NO_CODE_FEEDBACK = "Your answer did not contain a ```python code block, so there was no program to run.";
 
 export function createFeedbackBuilder(options: FeedbackBuilderOptions): FeedbackBuilder {
   const maxTests = options.maxTests ?? DEFAULT_FEEDBACK_TESTS;
   return {
-    async build({ kind, program, failing }) {
+    async build({ kind, problem, program, failing, passing = [] }) {
       const started = performance.now();
       const configured = feedbackRepresentation(kind);
       const base = { kind, budget: options.budget };
@@ -72,31 +86,46 @@ export function createFeedbackBuilder(options: FeedbackBuilderOptions): Feedback
         const tokens = options.tokenizer.count(NO_CODE_FEEDBACK);
         return { ...base, representation: "none", text: NO_CODE_FEEDBACK, tokens, fitSteps: [], traces: [], durationMs: performance.now() - started };
       }
+      const needs = getRepresentation(configured).needs;
       const shown = configured === "none" ? [] : failing.slice(0, maxTests);
-      const tests = await Promise.all(shown.map((call) => traceTest(options, program, call)));
-      const rendered = renderWithinBudget(configured, { program, tests: tests.map((test) => test.render) }, options);
+      const compared = needs?.passing === true ? passing.slice(0, options.maxPassing ?? DEFAULT_FEEDBACK_PASSING) : [];
+      const reference = needs?.reference === true && options.reference === true ? problem.reference : undefined;
+      const [failingTests, passingTests] = await Promise.all([
+        Promise.all(shown.map((call) => traceTest(options, program, call, reference))),
+        Promise.all(compared.map((call) => traceTest(options, program, call))),
+      ]);
+      const tests = [...failingTests, ...passingTests.map((test) => ({ ...test, records: test.records.map((record) => ({ ...record, role: "passing" as const })) }))];
+      const input = { program, tests: tests.map((test) => test.render), ...(reference === undefined ? {} : { reference }) };
       return {
         ...base,
-        ...rendered,
-        traces: tests.map((test) => test.record),
+        ...renderWithinBudget(configured, input, options),
+        traces: tests.flatMap((test) => test.records),
         durationMs: performance.now() - started,
       };
     },
   };
 }
 
-async function traceTest(options: FeedbackBuilderOptions, program: string, call: TestCall): Promise<{ render: RenderTest; record: FeedbackTrace }> {
-  const trace = await options.runtime.trace({ program, input: call.input, ...(options.limits ? { limits: options.limits } : {}) });
+/** The test traced on the program, and on the reference when one is given. */
+async function traceTest(
+  options: FeedbackBuilderOptions,
+  program: string,
+  call: TestCall,
+  reference?: string,
+): Promise<{ render: RenderTest; records: FeedbackTrace[] }> {
+  const run = (source: string) => options.runtime.trace({ program: source, input: call.input, ...(options.limits ? { limits: options.limits } : {}) });
+  const [trace, fixed] = await Promise.all([run(program), reference === undefined ? undefined : run(reference)]);
   const expected = call.expected === undefined ? {} : { expected: call.expected };
+  const record = (traced: Trace): FeedbackTrace => ({ testId: call.testId, input: call.input, ...expected, outcome: traced.outcome.kind, events: traced.events.length });
   return {
-    render: { input: call.input, trace, ...expected },
-    record: { testId: call.testId, input: call.input, ...expected, outcome: trace.outcome.kind, events: trace.events.length },
+    render: { input: call.input, trace, ...expected, ...(fixed === undefined ? {} : { reference: fixed }) },
+    records: [record(trace), ...(fixed === undefined ? [] : [{ ...record(fixed), role: "reference" as const }])],
   };
 }
 
 type Rendered = Pick<FeedbackRecord, "representation" | "text" | "tokens" | "fitSteps" | "fallback">;
 
-function renderWithinBudget(configured: string, input: { program: string; tests: RenderTest[] }, options: FeedbackBuilderOptions): Rendered {
+function renderWithinBudget(configured: string, input: RenderInput, options: FeedbackBuilderOptions): Rendered {
   const reasons: string[] = [];
   const chain: string[] = [...new Set<string>([configured, "tests", "none"])];
   for (const name of chain) {

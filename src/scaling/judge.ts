@@ -1,7 +1,7 @@
 /**
  * Judging answers by execution. Programs run against the problem's public tests (what a
  * strategy may see) and hidden tests (the ground truth) through the Evaluator; predictions
- * are scored by one execution. Verdicts are cached per (problem, answer), so the same program
+ * are scored by one execution, answers to reasoning questions by `reason score`'s rules. Verdicts are cached per (problem, answer), so the same program
  * proposed under several configurations runs once.
  */
 
@@ -22,6 +22,9 @@ import { sha256 } from "../core/hash.js";
 import type { Problem, TestGroup } from "../core/problem.js";
 import type { ProgramVerdict } from "../core/verdict.js";
 import type { Evaluator, StopMode } from "../evaluation/evaluator-types.js";
+import { problemQuestion } from "../datasets/reason-questions.js";
+import { readAnswer } from "../reasoning/answers.js";
+import { isCorrect } from "../reasoning/score.js";
 import type { Runtime } from "../runtime/runtime.js";
 import { type PredictionTaskName, scorePrediction } from "../tasks/prediction.js";
 import { type TestCall, createTestCall } from "../tasks/test-calls.js";
@@ -83,6 +86,30 @@ export function createPredictionJudge(runtime: Runtime, task: PredictionTaskName
       verdicts(`${problem.id}:${answer === undefined ? "-" : sha256(answer)}`, async () =>
         summarizeVerdict(await scorePrediction(runtime, problem, task, answer)),
       ),
+    testCalls: async () => [],
+  };
+}
+
+/**
+ * Judges the answer to one reasoning question (a problem of the reason-questions benchmark) as
+ * `reason score` does: the answer's shape is read on the host, and a predicted value is
+ * evaluated only in the sandbox.
+ */
+export function createReasoningJudge(runtime: Runtime): Judge {
+  const verdicts = createPromiseCache<VerdictSummary>();
+  return {
+    judgePublic: async () => undefined,
+    judgeHidden: (problem, answer) =>
+      verdicts(`${problem.id}:${answer === undefined ? "-" : sha256(answer)}`, async () => {
+        const question = problemQuestion(problem);
+        const read = answer === undefined ? undefined : readAnswer(question, { id: question.id, text: answer });
+        const base = { testId: question.id, expected: JSON.stringify(question.answer), durationMs: 0 };
+        if (read === undefined) {
+          return summarizeVerdict({ passed: false, tests: [], loadError: { type: "NoAnswer", message: `the answer holds no readable ${question.task} answer` } });
+        }
+        const passed = await isCorrect(runtime, question, read);
+        return summarizeVerdict({ passed, tests: [{ ...base, status: passed ? "pass" : "fail" }] });
+      }),
     testCalls: async () => [],
   };
 }

@@ -172,6 +172,7 @@ async function buildInitialPrompt(context: StrategyContext): Promise<UnitPrompt>
     problem,
     program: candidate,
     failing: await context.judge.testCalls(problem, failing),
+    passing: await context.judge.testCalls(problem, passingTestIds(publicVerdict)),
   });
   return { messages: task.initialMessages(problem, feedback.text), feedback };
 }
@@ -185,13 +186,19 @@ export async function buildFeedbackPrompt(context: StrategyContext, first: () =>
     publicVerdict === undefined || publicVerdict.loadError !== undefined
       ? await context.judge.testCalls(problem)
       : await context.judge.testCalls(problem, failingTestIds(publicVerdict));
-  const feedback = await context.feedback.build({ kind: context.feedbackKind, problem, program: previous.answer, failing });
+  const passing = await context.judge.testCalls(problem, passingTestIds(publicVerdict));
+  const feedback = await context.feedback.build({ kind: context.feedbackKind, problem, program: previous.answer, failing, passing });
   const { messages } = await first();
   return { messages: context.task.feedbackMessages(problem, messages, previous.response.text, feedback.text), feedback };
 }
 
 function failingTestIds(verdict: { tests: { testId: string; status: string }[] } | undefined): string[] {
   return verdict === undefined ? [] : verdict.tests.filter((test) => test.status !== "pass").map((test) => test.testId);
+}
+
+/** The public tests a program passed, for feedback that compares failing runs with passing ones. */
+function passingTestIds(verdict: { tests: { testId: string; status: string }[] } | undefined): string[] {
+  return verdict === undefined ? [] : verdict.tests.filter((test) => test.status === "pass").map((test) => test.testId);
 }
 
 /** Usage summed over the attempts a budget covers. */

@@ -10,7 +10,22 @@ export {
   type PromptRole,
   type PromptTemplate,
 } from "./template.js";
-export { TASK_NAMES, TEMPLATE_VARIABLES, completeProgram, createTask, loadTask, type Task, type TaskName, type TaskOptions } from "./task.js";
+export {
+  REASON_TASK_NAMES,
+  REASON_TASK_OF,
+  TASK_NAMES,
+  TEMPLATE_VARIABLES,
+  completeProgram,
+  createTask,
+  isPredictionTask,
+  isReasonTask,
+  loadTask,
+  numberLines,
+  type ReasonTaskName,
+  type Task,
+  type TaskName,
+  type TaskOptions,
+} from "./task.js";
 export { definesFunction, extractAnswer, extractCode, extractPrediction, findFencedBlocks, type FencedBlock, type PredictionKind } from "./extract.js";
 export { createTestCall, parseAssertCall, type AssertCall, type TestCall } from "./test-calls.js";
 export { PREDICTION_TIMEOUT_MS, evaluatePrediction, predictionProgram, predictionTarget, scorePrediction, type PredictionTaskName } from "./prediction.js";

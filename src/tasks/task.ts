@@ -1,17 +1,25 @@
 /**
  * The tasks a model is asked to do, each as prompt templates plus answer extraction:
  * `generate` (problem → program), `repair` (problem + buggy program + execution feedback →
- * fixed program), `predict-output` (CRUXEval-O) and `predict-input` (CRUXEval-I). Program
- * tasks can continue with `selfdebug` feedback turns.
+ * fixed program), `predict-output` (CRUXEval-O), `predict-input` (CRUXEval-I) and the REval
+ * questions `reason-coverage`, `reason-state`, `reason-path` and `reason-output` (problems of the
+ * `reason-questions` benchmark, answered in `[ANSWER]` tags). Program tasks can continue with
+ * `selfdebug` feedback turns.
  */
 import { ConfigError } from "../core/errors.js";
 import type { Problem } from "../core/problem.js";
-import { definesFunction, extractCode, extractPrediction } from "./extract.js";
+import type { ReasonTask } from "../config/reason-question.js";
+import { problemQuestion } from "../datasets/reason-questions.js";
+import { definesFunction, extractAnswer, extractCode, extractPrediction } from "./extract.js";
 import { predictionProgram, predictionTarget } from "./prediction.js";
 import { type PromptMessage, type PromptTemplate, loadPromptTemplate, renderPromptTemplate } from "./template.js";
 
-export const TASK_NAMES = ["generate", "repair", "predict-output", "predict-input"] as const;
+export const REASON_TASK_NAMES = ["reason-coverage", "reason-state", "reason-path", "reason-output"] as const;
+export type ReasonTaskName = (typeof REASON_TASK_NAMES)[number];
+export const TASK_NAMES = ["generate", "repair", "predict-output", "predict-input", ...REASON_TASK_NAMES] as const;
 export type TaskName = (typeof TASK_NAMES)[number];
+
+const REASON_VARIABLES = ["program", "call", "question", "entry_point", "few_shot"] as const;
 
 /** The placeholders each template may use. */
 export const TEMPLATE_VARIABLES: Readonly<Record<TaskName | "selfdebug", readonly string[]>> = {
@@ -19,6 +27,10 @@ export const TEMPLATE_VARIABLES: Readonly<Record<TaskName | "selfdebug", readonl
   repair: ["prompt", "entry_point", "feedback", "few_shot"],
   "predict-output": ["program", "call", "entry_point", "few_shot"],
   "predict-input": ["program", "output", "entry_point", "few_shot"],
+  "reason-coverage": REASON_VARIABLES,
+  "reason-state": REASON_VARIABLES,
+  "reason-path": REASON_VARIABLES,
+  "reason-output": REASON_VARIABLES,
   selfdebug: ["feedback", "entry_point"],
 };
 
@@ -51,10 +63,9 @@ export async function loadTask(name: TaskName, options: TaskOptions = {}): Promi
 }
 
 export function createTask(name: TaskName, initial: PromptTemplate, feedbackTurn: PromptTemplate, fewShot = ""): Task {
-  const isPrediction = name === "predict-output" || name === "predict-input";
   return {
     name,
-    answer: isPrediction ? "prediction" : "program",
+    answer: isPredictionTask(name) ? "prediction" : "program",
     initialMessages(problem, feedback) {
       return renderPromptTemplate(initial, { ...initialVariables(name, problem, feedback), few_shot: fewShot });
     },
@@ -65,6 +76,8 @@ export function createTask(name: TaskName, initial: PromptTemplate, feedbackTurn
     extract(text, problem) {
       if (name === "predict-output") return extractPrediction(text, "output", problem.entryPoint);
       if (name === "predict-input") return extractPrediction(text, "input", problem.entryPoint);
+      // The judge reads the answer's shape per question (true/false, a line, a literal).
+      if (isReasonTask(name)) return extractAnswer(text);
       const code = extractCode(text, problem.entryPoint);
       return code === undefined ? undefined : completeProgram(code, problem);
     },
@@ -88,7 +101,42 @@ function initialVariables(name: TaskName, problem: Problem, feedback: string | u
       if (target.expected === undefined) throw new ConfigError(`problem ${problem.id} states no output to predict an input for`);
       return { ...common, program: predictionProgram(problem).trimEnd(), output: target.expected };
     }
+    default:
+      return reasonVariables(name, problem, common);
   }
+}
+
+/** Tasks whose answer is judged by one execution or against a trace, not by tests: they have no public tests to give feedback on. */
+export function isPredictionTask(name: TaskName): boolean {
+  return name !== "generate" && name !== "repair";
+}
+
+export function isReasonTask(name: TaskName): name is ReasonTaskName {
+  return (REASON_TASK_NAMES as readonly string[]).includes(name);
+}
+
+/** The REval task a reason-* task asks. */
+export const REASON_TASK_OF: Readonly<Record<ReasonTaskName, ReasonTask>> = {
+  "reason-coverage": "coverage",
+  "reason-state": "state",
+  "reason-path": "path",
+  "reason-output": "output",
+};
+
+/** The question's program with line numbers (the questions name lines), its call and its text. */
+function reasonVariables(name: ReasonTaskName, problem: Problem, common: Record<string, string>): Record<string, string> {
+  const question = problemQuestion(problem);
+  if (question.task !== REASON_TASK_OF[name]) {
+    throw new ConfigError(`problem ${problem.id} is a ${question.task} question, not one for task ${name}: choose the benchmark split ${REASON_TASK_OF[name]}`);
+  }
+  return { ...common, program: numberLines(question.program), call: question.call, question: question.question };
+}
+
+/** The program with its line numbers, `12 | code`, for prompts that name lines. */
+export function numberLines(program: string): string {
+  const lines = program.trimEnd().split("\n");
+  const width = String(lines.length).length;
+  return lines.map((line, index) => `${String(index + 1).padStart(width)} | ${line}`).join("\n");
 }
 
 /**

@@ -23,7 +23,17 @@ export interface PromptTemplate {
   variables: string[];
 }
 
-export const BUILTIN_TEMPLATE_NAMES = ["generate", "repair", "selfdebug", "predict-output", "predict-input"] as const;
+export const BUILTIN_TEMPLATE_NAMES = [
+  "generate",
+  "repair",
+  "selfdebug",
+  "predict-output",
+  "predict-input",
+  "reason-coverage",
+  "reason-state",
+  "reason-path",
+  "reason-output",
+] as const;
 export type BuiltinTemplateName = (typeof BUILTIN_TEMPLATE_NAMES)[number];
 
 const MARKER = /^===\s*(system|user|assistant)\s*===\s*$/;

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 const LAYERS: string[][] = [
   ["core"], ["config"], ["runtime"], ["trace"], ["analysis"], ["representations"],
   ["datasets"], ["evaluation"], ["tasks"], ["pairs"], ["reasoning"], ["export"], ["models"],
-  ["scaling"], ["experiments"], ["reporting"], ["server"], ["cli"],
+  ["scaling"], ["experiments"], ["queue"], ["reporting"], ["server"], ["cli"],
 ];
 
 function rank(module: string): number {

@@ -32,6 +32,16 @@ describe("semtrace localize", () => {
     expect(stdout).toContain("(tied with 3)");
   });
 
+  it("ranks by mutation with --formula muse, one JSON line in the same shape", async () => {
+    const { stdout, exitCode } = await runCommand(registerLocalizeCommand, ["localize", program, "--tests", tests, "--entry-point", "f", "--formula", "muse", "--json"]);
+    expect(exitCode).toBe(0);
+    const line = JSON.parse(stdout.trim()) as { formula: string; ranking: { line: number; rank: number }[] };
+    expect(line.formula).toBe("muse");
+    // The failing test ran lines 2, 3, 4, 5 and 8; doubling (5) or its condition (4) is the fix.
+    expect(line.ranking.map((entry) => entry.line).sort()).toEqual([2, 3, 4, 5, 8]);
+    expect([4, 5]).toContain(line.ranking[0]!.line);
+  });
+
   it("rejects an unknown formula with a clear error", async () => {
     const { stderr, exitCode } = await runCommand(registerLocalizeCommand, ["localize", program, "--tests", tests, "--entry-point", "f", "--formula", "x"]);
     expect(exitCode).not.toBe(0);

@@ -45,9 +45,10 @@ const NUMERIC_OPTIONS: Record<string, string[]> = {
   "pairs inject": ["--max-per-problem", "--seed", ...EVALUATION, ...RUNTIME],
   report: ["--k"],
   "reason build": ["--per-program", "--seed", ...RUNTIME],
-  "reason score": RUNTIME,
+  "reason score": ["--seed", ...RUNTIME],
   localize: RUNTIME,
   serve: ["--port", "--concurrency", "--queue", "--body-limit", ...RUNTIME],
+  worker: ["--concurrency", "--memory-mb", "--lock-duration-ms", "--stalled-interval-ms"],
 };
 
 /** Options that take a count, a size or a factor, found by their value's placeholder or their numeric default. */

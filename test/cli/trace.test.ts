@@ -75,9 +75,10 @@ describe("semtrace demo", () => {
     expect(result.stdout).toContain("outcome: returned [3, 3, 4, 4, 5]");
     expect(result.stdout).toContain("outcome: raised ZeroDivisionError: division by zero (line 4)");
     expect(result.stdout).toMatch(/trace:next +rounds=2 +pass@1 3\/4/);
-    expect(result.stdout).toContain("cells: 12/12 done");
+    expect(result.stdout).toMatch(/trace:divergence +rounds=2 +pass@1 3\/4/);
+    expect(result.stdout).toContain("cells: 20/20 done");
     expect(existsSync(join(out, "report", "report.html"))).toBe(true);
     const again = await run(["demo", "--out", out]);
-    expect(again.stdout).toContain("cells: 12/12 done (12 resumed, 0 failed)");
+    expect(again.stdout).toContain("cells: 20/20 done (20 resumed, 0 failed)");
   });
 });

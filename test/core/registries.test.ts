@@ -139,6 +139,7 @@ describe("a library user's entries", () => {
             executed += 1;
             return inner.execute(request);
           },
+          runScript: (request) => inner.runScript(request),
           close: () => inner.close(),
         };
       },

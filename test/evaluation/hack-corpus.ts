@@ -129,7 +129,7 @@ function problem(id: string, entryPoint: string, reference: string, tests: TestC
   return { id, source: { dataset: "hack-corpus", version: "1" }, prompt: "", entryPoint, reference, tests };
 }
 
-const add = problem("hack/add", "add", "def add(x, y):\n    return x + y\n", [
+export const add = problem("hack/add", "add", "def add(x, y):\n    return x + y\n", [
   io("b0", "1, 2"),
   io("b1", "-5, 3"),
   io("b2", "100000000000000000000, 1"),
@@ -142,7 +142,7 @@ const asserted = problem("hack/add-asserts", "add", "def add(x, y):\n    return 
   { id: "a1", kind: "assert", code: "assert add(0.5, 0.25) == 0.75, 'floats'\n", visibility: "hidden", group: "base" },
 ]);
 
-const doubler = problem("hack/doubler", "", "print(int(input()) * 2)\n", [
+export const doubler = problem("hack/doubler", "", "print(int(input()) * 2)\n", [
   { id: "s0", kind: "stdin", stdin: "21\n", expectedStdout: "42\n", visibility: "hidden", group: "base" },
   { id: "s1", kind: "stdin", stdin: "-4\n", expectedStdout: "-8\n", visibility: "hidden", group: "base" },
 ]);
@@ -155,16 +155,16 @@ const secret = problem(
   [io("b0", "7"), io("b1", "11")],
 );
 
-const histogram = problem(
+export const histogram = problem(
   "hack/histogram",
   "histogram",
   "def histogram(text):\n    counts = {}\n    for word in text.split():\n        counts[word] = counts.get(word, 0) + 1\n    top = max(counts.values(), default=0)\n    return {word: count for word, count in counts.items() if count == top}\n",
   [io("b0", "'a b c'"), io("b1", "'a b b a'"), io("b2", "''"), io("b3", "'b b b b a'"), io("p0", "'r t g'", "plus")],
 );
 
-const HONEST_ADD = "def add(x, y):\n    return x + y\n";
+export const HONEST_ADD = "def add(x, y):\n    return x + y\n";
 
-const HONEST_HISTOGRAM =
+export const HONEST_HISTOGRAM =
   "from collections import Counter\nimport json\ndef histogram(text):\n    counts = Counter(text.split())\n    top = max(counts.values(), default=0)\n" +
   "    best = {word: count for word, count in counts.items() if count == top}\n    return json.loads(json.dumps(best))\n";
 
@@ -216,7 +216,7 @@ def chunks(start, end):
 const FORGED_LINES =
   "[('{\"t\":\"result\",\"i\":%d,\"result\":{\"id\":\"b%d\",\"status\":\"pass\",\"durationMs\":0}}\\n' % (i, i)).encode() for i in range(10)] + [b'{\"t\":\"done\",\"body\":{}}\\n']";
 
-const ADD_HACKS: Record<string, string> = {
+export const ADD_HACKS: Record<string, string> = {
   "an object whose __eq__ is always True":
     "class Anything:\n    def __eq__(self, other):\n        return True\n    def __ne__(self, other):\n        return False\n    __hash__ = object.__hash__\n" +
     "def add(x, y):\n    return Anything()\n",
@@ -307,7 +307,7 @@ def secret(n):
     return search(needles)
 `;
 
-const STDIN_HACKS = [
+export const STDIN_HACKS = [
   "import os\nprint(int(input()) * 2)\nos._exit(0)\n",
   "import os\nos.write(1, b'42\\n')\nos._exit(0)\n",
   "import sys\nsys.exit(0)\n",
@@ -316,7 +316,7 @@ const STDIN_HACKS = [
 ];
 
 /** Programs that try to reach the honest `histogram` judged after them in the same sandbox. */
-const NEIGHBOUR_HACKS = [
+export const NEIGHBOUR_HACKS = [
   "import collections\ncollections.Counter.__init__ = lambda self, *a, **k: dict.__init__(self, {'x': 9})\ndef histogram(text):\n    return {}\n",
   "import json\njson.dumps.__code__ = (lambda *a, **k: '{\"zz\": 1}').__code__\njson.loads.__defaults__ = None\ndef histogram(text):\n    return {}\n",
   "import ctypes, sys\ndef histogram(text):\n    for n in range(0, 6):\n        ctypes.c_uint32.from_address(id(n) + sys.getsizeof(n) - 4).value = n + 1\n    return {}\n",

@@ -30,7 +30,7 @@ describe("experiment spec", () => {
     const spec = parseExperimentSpec(minimal);
     expect(spec.task).toEqual({ name: "generate" });
     expect(spec.representations).toEqual(["tests"]);
-    expect(spec.feedback).toMatchObject({ budget: 2048, tokenizer: "o200k_base", maxTests: 3 });
+    expect(spec.feedback).toMatchObject({ budget: 2048, tokenizer: "o200k_base", maxTests: 3, maxPassing: 5, reference: false });
     expect(spec.strategies[0]).toEqual({ kind: "selfdebug", rounds: [3], temperature: [0] });
     expect(spec.seeds).toEqual([0]);
     expect(spec.runtime).toEqual({ name: "pyodide", unsafeNoIsolation: false });
@@ -49,6 +49,9 @@ describe("experiment spec", () => {
     ]);
     expect(issuesOf({ ...minimal, task: { name: "predict-output" } })).toEqual([
       { path: "strategies.0.kind", message: expect.stringContaining("use parallel") },
+    ]);
+    expect(issuesOf({ ...minimal, task: { name: "reason-state" } })).toEqual([
+      { path: "strategies.0.kind", message: expect.stringContaining("task reason-state has no public tests") },
     ]);
     expect(issuesOf({ ...minimal, strategies: [{ kind: "selfdebug", rounds: 2 }, { kind: "selfdebug", rounds: 3 }] })[0]?.path).toBe("strategies.1.label");
     expect(issuesOf({ ...minimal, models: [{ id: "anthropic:claude" }] })[0]?.path).toBe("models.0.id");

@@ -233,6 +233,23 @@ describe("fair comparison under the cutoff", () => {
   });
 });
 
+describe("representations that compare runs", () => {
+  it("builds divergence against the fixed program on the same input when prompt.reference asks, and without it otherwise", async () => {
+    const base = { version: 1, sources: [{ kind: "pairs", path: join(first.directory, "pairs.jsonl") }], representations: ["divergence", "sbfl"] } as const;
+    const against = await temporaryDirectory();
+    const result = await build(parseSftBuildConfig({ ...base, prompt: { reference: true } }), against);
+    expect(result.representations).toEqual(["divergence", "sbfl"]);
+    const prompts = records(against, "divergence", "random").map((record) => record.conversations[0]!.value);
+    expect(prompts.length).toBeGreaterThan(0);
+    expect(prompts.every((prompt) => prompt.includes("Compared with the fixed program on the same input"))).toBe(true);
+    expect(prompts.some((prompt) => prompt.includes("# <- diverges (test 1"))).toBe(true);
+    const plain = await temporaryDirectory();
+    await build(parseSftBuildConfig(base), plain);
+    const unaided = records(plain, "divergence", "random").map((record) => record.conversations[0]!.value);
+    expect(unaided.every((prompt) => prompt.includes("Divergence: no passing test or fixed program to compare with."))).toBe(true);
+  });
+});
+
 describe("the rationale slot", () => {
   it("puts a pair's rationale before the target's code, and drops pairs without one", async () => {
     const pairs = pairsOf(first.directory);

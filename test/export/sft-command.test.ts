@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { REPRESENTATION_NAMES } from "../../src/representations/representation.js";
 import { SFT_FIXTURES } from "../pairs/sft-fixture.js";
 import { useTemporaryDirectories } from "./helpers.js";
 import { runSftCommand } from "./sft-cli.js";
@@ -29,7 +30,7 @@ describe("semtrace sft build", () => {
   it("prints a human summary with the counts per split and the drops per reason", async () => {
     const out = await temporaryDirectory();
     const { stdout } = await runSftCommand(["build", join(SFT_FIXTURES, "build.yaml"), "--out", out]);
-    expect(stdout).toMatch(/^\d+ pairs collected, \d+ fit the cutoff in all 9 representations\n/);
+    expect(stdout).toMatch(new RegExp(`^\\d+ pairs collected, \\d+ fit the cutoff in all ${REPRESENTATION_NAMES.length} representations\n`));
     expect(stdout).toMatch(/\n {2}sim-ge-0\.75 +\d+\n/);
     expect(stdout).toMatch(/\n {2}not-kept:syntax-error +1\n/);
     expect(readFileSync(join(out, "pairs.jsonl"), "utf8").length).toBeGreaterThan(0);

@@ -5,11 +5,14 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Outcome, TracedError } from "../../src/core/trace.js";
+import { compareRuns } from "../../src/analysis/divergence.js";
+import { sliceTrace } from "../../src/analysis/slice.js";
+import type { Outcome, Scope, Statement, TracedError } from "../../src/core/trace.js";
 import { fit } from "../../src/representations/fit.js";
 import type { RenderOptions } from "../../src/representations/options.js";
 import type { RenderInput } from "../../src/representations/representation.js";
 import { getRepresentation, listRepresentations } from "../../src/representations/registry.js";
+import { restrictToSlice } from "../../src/representations/slice.js";
 import { isFailing } from "../../src/representations/test-facts.js";
 import type { Tokenizer } from "../../src/representations/tokenizers/tokenizer.js";
 import { escapeControlCharacters } from "../../src/representations/values.js";
@@ -73,13 +76,31 @@ const outcomeArbitrary: fc.Arbitrary<Outcome> = fc.oneof(
   fc.constantFrom<Outcome>({ kind: "timeout", detail: "interrupted after 10 ms" }, { kind: "memory-limit" }, { kind: "crashed", detail: "exit 9" }),
 );
 
+const names = fc.uniqueArray(name, { maxLength: 3 });
+/** A statement table over PROGRAM_LINES with random reads, writes and control headers; or none (version 1). */
+const statementTable: fc.Arbitrary<{ statements?: Statement[]; scopes?: Scope[] }> = fc.option(
+  fc.record({
+    statements: fc.tuple(
+      ...PROGRAM_LINES.map((_, index) =>
+        fc.record({ defs: names, uses: names, control: fc.option(fc.integer({ min: 1, max: index + 1 }), { nil: undefined }) }).map(
+          ({ defs, uses, control }): Statement => ({ line: index + 1, endLine: index + 1, defs, uses, ...(control === undefined ? {} : { control }) }),
+        ),
+      ),
+    ),
+    scopes: fc.tuple(names, names).map(([locals, free]): Scope[] =>
+      ["f", "g1", "g2", "g3"].map((fn) => ({ function: fn, line: 1, locals, free: free.filter((n) => !locals.includes(n)) })),
+    ),
+  }),
+  { nil: {} },
+);
+
 const renderInput: fc.Arbitrary<RenderInput> = fc
-  .array(fc.tuple(frameEvents(0), outcomeArbitrary, fc.option(reprText, { nil: undefined }), fc.nat({ max: 5 })), { minLength: 1, maxLength: 3 })
+  .array(fc.tuple(frameEvents(0), outcomeArbitrary, fc.option(reprText, { nil: undefined }), fc.nat({ max: 5 }), statementTable), { minLength: 1, maxLength: 3 })
   .map((tests) => ({
     program: PROGRAM,
-    tests: tests.map(([events, outcome, expected, unrecorded], index) => ({
+    tests: tests.map(([events, outcome, expected, unrecorded, table], index) => ({
       expected,
-      trace: buildTrace({ input: { kind: "call", call: `f(${index})` }, outcome, events, totalSteps: events.length + unrecorded }),
+      trace: buildTrace({ input: { kind: "call", call: `f(${index})` }, outcome, events, totalSteps: events.length + unrecorded, ...table }),
     })),
   }));
 
@@ -165,6 +186,57 @@ describe("properties of every trace format", () => {
         }
       }),
       { numRuns: 100 },
+    );
+  });
+});
+
+describe("properties of slices", () => {
+  it("a slice always contains its criterion: the statement that returned the result or raised", () => {
+    fc.assert(
+      fc.property(renderInput, (input) => {
+        for (const { trace } of input.tests) {
+          const slice = sliceTrace(trace);
+          const events = new Set(slice.eventIndices);
+          for (const index of slice.criterion.eventIndices) expect(events.has(index)).toBe(true);
+          const lastLine = trace.events.findLastIndex((event) => event.kind === "line");
+          if (lastLine >= 0) expect(slice.criterion.eventIndices.length).toBeGreaterThan(0);
+          const statement = trace.events[slice.criterion.eventIndices[0]!];
+          if (slice.criterion.kind === "raised" && statement !== undefined) expect(["line", "exception"]).toContain(statement.kind);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("a slice is never longer than the full trace, and keeps its steps in order", () => {
+    fc.assert(
+      fc.property(renderInput, (input) => {
+        for (const { trace } of input.tests) {
+          const restricted = restrictToSlice(trace, sliceTrace(trace));
+          expect(restricted.events.length).toBeLessThanOrEqual(trace.events.length);
+          expect(restricted.totalSteps).toBeLessThanOrEqual(trace.totalSteps);
+          const steps = restricted.events.map((event) => event.step);
+          expect(steps).toEqual([...steps].sort((a, b) => a - b));
+          expect(steps.every((step) => trace.events.some((event) => event.step === step))).toBe(true);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe("properties of divergence", () => {
+  it("a run never parts from itself, and parts from another no later than the shorter one ends", () => {
+    fc.assert(
+      fc.property(renderInput, renderInput, (a, b) => {
+        const [first, second] = [a.tests[0]!.trace, b.tests[0]!.trace];
+        expect(compareRuns(first, first, { against: "reference" })).toMatchObject({ kind: "none", commonSteps: first.events.length, variables: [] });
+        const divergence = compareRuns(first, second, { against: "passing" });
+        expect(divergence.commonSteps).toBeLessThanOrEqual(Math.min(first.events.length, second.events.length));
+        expect(divergence.kind === "none").toBe(divergence.commonSteps === first.events.length && first.events.length === second.events.length);
+        for (const variable of divergence.variables) expect(variable.failing.repr).not.toBe(variable.other.repr);
+      }),
+      { numRuns: 200 },
     );
   });
 });

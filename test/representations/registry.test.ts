@@ -8,7 +8,7 @@ import { SUM_PROGRAM, sumTrace } from "../trace/trace-builder.js";
 describe("registry", () => {
   it("lists every representation once, in the documented order", () => {
     expect(listRepresentations().map((r) => r.name)).toEqual([...REPRESENTATION_NAMES]);
-    expect(REPRESENTATION_NAMES).toEqual(["none", "tests", "next", "codeexecutor", "concise", "semcoder", "scratchpad", "ldb", "sbfl"]);
+    expect(REPRESENTATION_NAMES).toEqual(["none", "tests", "next", "codeexecutor", "concise", "semcoder", "scratchpad", "ldb", "sbfl", "slice", "divergence"]);
     expect(listRepresentations().filter((r) => !r.usesTrace).map((r) => r.name)).toEqual(["none", "tests"]);
   });
 

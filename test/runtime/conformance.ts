@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ExecuteResponseSchema } from "../../src/config/runtime-schema.js";
 import { TraceSchema } from "../../src/config/trace-schema.js";
 import type { Trace } from "../../src/core/trace.js";
-import type { Runtime, TestRun } from "../../src/runtime/runtime.js";
+import type { Runtime, ScriptRequest, TestRun } from "../../src/runtime/runtime.js";
 
 /**
  * The suite every runtime must pass: tracing semantics, determinism, clean state, the
@@ -444,6 +444,96 @@ export function runtimeConformance(name: string, create: (poolSize: number) => R
         const [integer, text] = response.runs.map((run) => run.outcomes[0]);
         expect(integer).toMatchObject({ outcome: "returned", value: { type: "int", value: 7n ** 20000n }, display: { truncated: true } });
         expect(text).toMatchObject({ outcome: "returned", value: { type: "str", value: "ab".repeat(150000) }, display: { size: 300000 } });
+      });
+    });
+
+    describe("running whole programs", () => {
+      const text = (value: string) => new TextEncoder().encode(value);
+      const script = (program: string, extra: Partial<ScriptRequest> = {}) => runtime.runScript({ program, timeoutMs: 5000, ...extra });
+
+      it("reports stdout, and stderr and the exit status as CPython gives them", async () => {
+        expect(await script("print(int(input()) * 2)", { stdin: "21\n" })).toMatchObject({ exitCode: 0, stdout: "42\n", stderr: "" });
+        const raised = await script("print('before')\nraise ValueError('boom')\n");
+        expect(raised).toMatchObject({ exitCode: 1, stdout: "before\n" });
+        expect(raised.stderr).toMatch(/^Traceback \(most recent call last\):\n {2}File "[^"]+\.py", line 2, in <module>\n {4}raise ValueError\('boom'\)\nValueError: boom\n$/);
+        expect(await script("import sys\nsys.exit(3)")).toMatchObject({ exitCode: 3, stderr: "" });
+        expect(await script("import sys\nsys.exit('no answer')")).toMatchObject({ exitCode: 1, stderr: "no answer\n" });
+        expect(await script("import sys\nsys.exit(256 + 7)")).toMatchObject({ exitCode: 7 });
+        const syntax = await script("def f(:\n    pass\n");
+        expect(syntax.exitCode).toBe(1);
+        expect(syntax.stderr).toMatch(/line 1\n {4}def f\(:\n.*\nSyntaxError: /s);
+      });
+
+      it("captures what it writes to descriptors 1 and 2 directly, in order with sys.stdout", async () => {
+        const run = await script("import os, sys\nprint('a')\nsys.stdout.flush()\nos.write(1, b'b\\n')\nos.write(2, b'e\\n')\nprint('c')");
+        expect(run).toMatchObject({ exitCode: 0, stdout: "a\nb\nc\n", stderr: "e\n" });
+        await single.runScript({ program: "import os\nos.close(1)\nos.close(2)\nos.close(0)", timeoutMs: 5000 });
+        expect(await single.runScript({ program: "import os\nprint(input())\nos.write(2, b'!')", stdin: "next\n", timeoutMs: 5000 })).toMatchObject({ exitCode: 0, stdout: "next\n", stderr: "!" });
+      });
+
+      it("ends at os._exit with its status, keeping only the output that was flushed", async () => {
+        const run = await script("import os, sys\nprint('flushed', flush=True)\nprint('buffered')\nos._exit(4)\nprint('never')");
+        expect(run).toMatchObject({ exitCode: 4, stdout: "flushed\n" });
+        expect(run.stopped).toBeUndefined();
+        // CPython flushes once the main module is done, before the exit functions run.
+        expect(await script("import atexit, os\natexit.register(os._exit, 5)\nprint('kept')")).toMatchObject({ exitCode: 5, stdout: "kept\n" });
+      });
+
+      it("writes the given files into its working folder and reads back the asked ones", async () => {
+        const run = await script("import os\nn = int(open('data/in.txt').read())\nopen('out.bin', 'wb').write(bytes([n, 0, 255]))\nos.mkdir('folder')", {
+          files: { "data/in.txt": text("7") },
+          fetchFiles: ["out.bin", "absent.txt", "folder", "data/in.txt"],
+        });
+        expect(run.exitCode).toBe(0);
+        expect(run.files).toEqual({ "out.bin": new Uint8Array([7, 0, 255]), "data/in.txt": text("7") });
+        expect(run.missing).toEqual(["absent.txt", "folder"]);
+        const capped = await script("open('big', 'w').write('x' * 5000)\nopen('small', 'w').write('y')", { fetchFiles: ["big", "small"], maxFetchBytes: 1000 });
+        expect(capped).toMatchObject({ files: { small: text("y") }, oversized: ["big"] });
+      });
+
+      it("refuses paths outside the working folder", async () => {
+        for (const path of ["../escape.txt", "/etc/passwd", "a/../../b", ""]) {
+          await expect(script("pass", { files: { [path]: text("x") } }), path).rejects.toThrow(/working folder|not a file name/);
+          await expect(script("pass", { fetchFiles: [path] }), path).rejects.toThrow(/working folder|not a file name/);
+        }
+      });
+
+      it("a link the program leaves does not fetch a file outside its folder", async () => {
+        const run = await script("import os, sys\nos.symlink(sys.executable, 'python')", { fetchFiles: ["python"] });
+        expect(run).toMatchObject({ files: {}, missing: ["python"] });
+      });
+
+      it("leaves no file, folder or module for the next program", async () => {
+        await Promise.all([0, 1].map(() => single.runScript({ program: "open('left.txt', 'w').write('secret')\nopen('/tmp/left.txt', 'w').write('secret')\nopen('helper.py', 'w').write('X = 1')", timeoutMs: 5000 })));
+        const probe = "import os, sys\nprint(sorted(os.listdir('.')), os.path.exists('/tmp/left.txt'), 'helper' in sys.modules)\ntry:\n    import helper\nexcept ImportError:\n    print('no helper')";
+        const run = await single.runScript({ program: probe, timeoutMs: 5000, fetchFiles: ["left.txt"] });
+        expect(run.stdout).toMatch(/^\['tmp\w+\.py'\] False False\nno helper\n$/);
+        expect(run.missing).toEqual(["left.txt"]);
+      });
+
+      it("imports modules given as files, as `python main.py` finds them beside it", async () => {
+        const run = await script("import helper\nprint(helper.twice(21))", { files: { "helper.py": text("def twice(n):\n    return 2 * n\n") } });
+        expect(run).toMatchObject({ exitCode: 0, stdout: "42\n" });
+      });
+
+      it("stops at its deadline, with the output it wrote before", async () => {
+        expect(await script("print('started', flush=True)\nwhile True:\n    pass", { timeoutMs: 1000 })).toMatchObject({ exitCode: null, stdout: "started\n", stopped: { kind: "timeout" } });
+        const stubborn = "try:\n    while True:\n        pass\nexcept BaseException:\n    print(42)\n    import sys\n    sys.exit(0)";
+        expect(await script(stubborn, { timeoutMs: 1000 })).toMatchObject({ exitCode: null, stopped: { kind: "timeout" } });
+      }, 20_000);
+
+      it("enforces its memory limit", async () => {
+        const run = await script("x = bytearray(400 * 1024 * 1024)\nprint(len(x))", { limits: { memoryMb: 256 } });
+        expect(run.exitCode).toBe(1);
+        expect(run.stderr).toContain("MemoryError");
+        expect(run.stdout).toBe("");
+        expect((await script("x = bytearray(100 * 1024 * 1024)\nprint(len(x))", { limits: { memoryMb: 512 } })).stdout).toBe(`${100 * 1024 * 1024}\n`);
+      }, 30_000);
+
+      it("caps what it writes to stdout", async () => {
+        const run = await script("import sys\nfor _ in range(100):\n    sys.stdout.write('x' * 10000)", { limits: { maxOutputBytes: 50_000 } });
+        expect(run).toMatchObject({ exitCode: 0, stdoutTruncated: true });
+        expect(run.stdout.length).toBe(50_000);
       });
     });
   });

@@ -126,6 +126,39 @@ describe("selfdebug", () => {
   });
 });
 
+describe("feedback that compares failing runs with others", () => {
+  it("traces the passing public tests for representations that need them, and only for those", async () => {
+    chooser = debugsInOneRound;
+    const { attempts } = await run(createSelfDebugStrategy({ rounds: [2] }), "fixture/running_max", { feedbackKind: "trace:divergence" });
+    const feedback = attempts[1]!.feedback!;
+    expect(feedback.representation).toBe("divergence");
+    expect(feedback.traces.map((trace) => [trace.testId, trace.role])).toEqual([["public-1", undefined], ["public-0", "passing"]]);
+    expect(feedback.text).toContain("Test 1: running_max([-2, -5, -1])");
+    expect(feedback.text).toContain("Compared with the passing test running_max([3, 1, 4]): the same path for 5 steps.");
+    expect(feedback.text).toContain("  this run: runs line 7 `out.append(best)`");
+    expect(feedback.text).toContain("  x: -2 vs. 3");
+    const sbfl = await run(createSelfDebugStrategy({ rounds: [2] }), "fixture/running_max", { feedbackKind: "trace:sbfl" });
+    expect(sbfl.attempts[1]!.feedback!.traces.map((trace) => trace.role)).toEqual([undefined, "passing"]);
+    expect(sbfl.attempts[1]!.feedback!.text).toContain("# suspicious #1");
+    const concise = await run(createSelfDebugStrategy({ rounds: [2] }), "fixture/running_max", { feedbackKind: "trace:concise" });
+    expect(concise.attempts[1]!.feedback!.traces.map((trace) => trace.testId)).toEqual(["public-1"]);
+  });
+
+  it("compares with the reference solution on the same input only when asked to", async () => {
+    chooser = debugsInOneRound;
+    const tokenizer = await loadTokenizer("o200k_base");
+    const feedback = createFeedbackBuilder({ runtime: harness.runtime, tokenizer, budget: 2048, reference: true });
+    const { attempts } = await run(createSelfDebugStrategy({ rounds: [2] }), "fixture/running_max", { feedbackKind: "trace:divergence", feedback });
+    const record = attempts[1]!.feedback!;
+    expect(record.traces.map((trace) => [trace.testId, trace.role])).toEqual([["public-1", undefined], ["public-1", "reference"], ["public-0", "passing"]]);
+    expect(record.text).toContain("Compared with the fixed program on the same input: the same steps for 2 steps.");
+    expect(record.text).toContain("Values part at line 3 `best = 0`");
+    expect(record.text).toContain("  best: 0 vs. None");
+    const concise = await run(createSelfDebugStrategy({ rounds: [2] }), "fixture/running_max", { feedbackKind: "trace:concise", feedback });
+    expect(concise.attempts[1]!.feedback!.traces.map((trace) => trace.role)).toEqual([undefined]);
+  });
+});
+
 describe("parallel", () => {
   const wrongZero = "def sum_list(xs):\n    return 0\n";
   const wrongNegative = "def sum_list(xs):\n    return -1\n";
@@ -217,6 +250,7 @@ describe("feedback kinds", () => {
     expect(feedbackRepresentation("none")).toBe("none");
     expect(feedbackRepresentation("tests")).toBe("tests");
     expect(feedbackRepresentation("trace:semcoder")).toBe("semcoder");
+    expect(feedbackRepresentation("trace:slice")).toBe("slice");
     expect(() => feedbackRepresentation("trace:tests")).toThrow(/trace:next, trace:codeexecutor/);
     expect(() => feedbackRepresentation("concise")).toThrow(/unknown feedback "concise"/);
   });

@@ -80,7 +80,7 @@ describe("POST /run_code over loopback HTTP", () => {
       "import sys\nsys.stdout.write('42\\n')\nsys.stdout.flush()\nimport os\nos.kill(os.getpid(), 9)",
       "import builtins\nbuiltins.SystemExit = None\nprint(42)\nraise KeyboardInterrupt",
       "print(42)\nimport sys\nsys.exit('0')",
-      "import os\nos.write(1, b'42\\n')\nos._exit(0)",
+      "import os, sys\nprint(42)\nsys.stdout.flush()\nos._exit(1)",
     ];
     for (const code of hostile) expect(await reward(base, code, "", "42"), code).toBe(0);
   }, 60_000);

@@ -1,5 +1,14 @@
 /** Hand-built traces for unit tests: events without step numbers, numbered in order. */
-import { TRACE_SCHEMA_VERSION, type Outcome, type Trace, type TraceEvent, type TraceInput, type VariableChange } from "../../src/core/trace.js";
+import {
+  TRACE_SCHEMA_VERSION,
+  type Outcome,
+  type Scope,
+  type Statement,
+  type Trace,
+  type TraceEvent,
+  type TraceInput,
+  type VariableChange,
+} from "../../src/core/trace.js";
 
 export type EventSpec = Omit<TraceEvent, "step">;
 
@@ -53,6 +62,9 @@ export interface TraceSpec {
   /** Defaults to the number of events. */
   totalSteps?: number;
   stdout?: string;
+  /** The statement table; absent unless given. */
+  statements?: Statement[];
+  scopes?: Scope[];
 }
 
 export function buildTrace(spec: TraceSpec): Trace {
@@ -70,6 +82,8 @@ export function buildTrace(spec: TraceSpec): Trace {
     stderr: "",
     stdoutTruncated: false,
     stderrTruncated: false,
+    ...(spec.statements === undefined ? {} : { statements: spec.statements }),
+    ...(spec.scopes === undefined ? {} : { scopes: spec.scopes }),
   };
 }
 

@@ -2,7 +2,8 @@
  * The reproducible SFT dataset build for trace-informed repair:
  *   1. collect pairs from the config's sources (mining, bug injection, pairs files);
  *   2. per pair, trace the buggy program on up to k of its failing tests (shortest inputs first,
- *      then test order), called as `entry_point(<the test's arguments>)`;
+ *      then test order), called as `entry_point(<the test's arguments>)`, and with
+ *      `prompt.reference` the fixed program on the same inputs, for `divergence`;
  *   3. per pair and representation, render the traces (fitted to the cutoff when `prompt.fit`),
  *      fill the repair template, and count the prompt's tokens (the system and user messages;
  *      the target too with `cutoff.countTarget`; a chat template's own tokens are not counted);
@@ -13,6 +14,7 @@
  *      (splits.json: pair ids in file order), the pairs dropped after collection with their
  *      reason (dropped-pairs.jsonl) and the manifest.
  * Nothing depends on timing or completion order, so a re-run writes byte-identical files.
+ * A `trace-prediction` build goes its own way (trace-prediction.ts).
  */
 import { join, relative, sep } from "node:path";
 import pLimit from "p-limit";
@@ -45,6 +47,7 @@ import { collectPairs, createEvaluatorCache } from "./pair-sources.js";
 import { loadRationales, type Rationales } from "./rationales.js";
 import { createRepairMessages, loadRepairTemplate } from "./repair-prompt.js";
 import { resolveConfigPath, type SftBuildConfig } from "./sft-config.js";
+import { buildTracePredictionDataset } from "./trace-prediction.js";
 
 export interface SftBuildOptions {
   outDir: string;
@@ -58,13 +61,15 @@ export interface SftBuildOptions {
 }
 
 export interface SftBuildResult {
-  /** Pairs the sources produced, before tracing and the cutoff. */
+  task: SftBuildConfig["task"];
+  /** Pairs (executions, for trace prediction) the sources produced, before tracing and the cutoff. */
   collectedPairs: number;
-  /** Pairs that fit the cutoff in every representation. */
+  /** Pairs that fit the cutoff in every representation (executions whose every target replays and fits). */
   keptPairs: number;
   /** Pairs per split slug (the same in every representation). */
   splits: Record<string, number>;
-  representations: RepresentationName[];
+  /** Representations, or trace prediction's target formats: one dataset each per split. */
+  representations: string[];
   /** Candidates, mutants and pairs dropped, by reason. */
   dropped: Record<string, number>;
   /** Files written, relative to the output folder, sorted. */
@@ -76,6 +81,14 @@ export interface SftBuildResult {
 const PAIR_CONCURRENCY = 8;
 
 export async function buildSftDataset(config: SftBuildConfig, options: SftBuildOptions): Promise<SftBuildResult> {
+  if (config.task === "trace-prediction") {
+    const runtime = options.runtime ?? createRuntime(config.runtime.name, config.runtime.poolSize === undefined ? {} : { poolSize: config.runtime.poolSize });
+    try {
+      return await buildTracePredictionDataset(config, runtime, options);
+    } finally {
+      if (options.runtime === undefined) await runtime.close();
+    }
+  }
   const directory = options.configDirectory ?? process.cwd();
   const dataDir = options.dataDir ?? (config.dataDir === undefined ? undefined : resolveConfigPath(directory, config.dataDir));
   // Files named by the config are read before the sandbox starts, so their errors come first.
@@ -156,11 +169,13 @@ async function preparePair(pair: RepairPair, context: BuildContext): Promise<Pre
   if (rationale === undefined && config.rationale?.missing === "drop") return { dropped: "no-rationale" };
   const tests = tracedTests(pair.failingTests, config.prompt.tracedTests);
   if (tests.length === 0) return { dropped: "no-traceable-failing-test" };
+  const reference = config.prompt.reference && context.representations.some((name) => getRepresentation(name).needs?.reference === true);
   const renderTests: RenderTest[] = await Promise.all(
     tests.map(async (test) => {
       const input = traceInput(pair, test);
-      const trace = await context.runtime.trace({ program: pair.buggy, input, limits: config.runtime.limits });
-      return { input, trace, ...(test.expected === undefined ? {} : { expected: test.expected }) };
+      const run = (program: string) => context.runtime.trace({ program, input, limits: config.runtime.limits });
+      const [trace, fixed] = await Promise.all([run(pair.buggy), reference ? run(pair.fixed) : undefined]);
+      return { input, trace, ...(test.expected === undefined ? {} : { expected: test.expected }), ...(fixed === undefined ? {} : { reference: fixed }) };
     }),
   );
   if (!renderTests.some(isFailing)) return { dropped: "trace-not-failing" };
@@ -170,7 +185,7 @@ async function preparePair(pair: RepairPair, context: BuildContext): Promise<Pre
       fixed: pair.fixed,
       ...(rationale === undefined || config.rationale === undefined ? {} : { rationale: { text: rationale, position: config.rationale.position } }),
     });
-  const chats = renderChats({ program: pair.buggy, tests: renderTests }, chatFor, context);
+  const chats = renderChats({ program: pair.buggy, tests: renderTests, ...(reference ? { reference: pair.fixed } : {}) }, chatFor, context);
   return "dropped" in chats ? chats : { pair, chats, python: renderTests[0]?.trace.runtime.python ?? "" };
 }
 
@@ -285,6 +300,7 @@ async function writeBuild(kept: PreparedPair[], context: WriteContext): Promise<
   await writeManifest(join(outDir, "manifest.json"), manifest);
   const files = [...written.map((path) => relative(outDir, path).split(sep).join("/")), "pairs.jsonl", "splits.json", "dropped-pairs.jsonl", "manifest.json"].sort();
   return {
+    task: "repair",
     collectedPairs: context.collected,
     keptPairs: kept.length,
     splits: Object.fromEntries(splitNames.map((split) => [SPLIT_SLUGS[split], splits[split].length])),

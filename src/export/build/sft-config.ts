@@ -1,7 +1,8 @@
 /**
  * The SFT build configuration: a YAML file with a `version` key, validated by
  * `sftBuildConfigSchema` (published as schemas/sft-build-config.schema.json). Every value but
- * the sources has a default; an unknown key is an error that names it. Relative paths in the
+ * the sources has a default; an unknown key is an error that names it. The `task` is `repair`
+ * (pairs sources, repair chats) or `trace-prediction` (programs sources, see trace-prediction.ts). Relative paths in the
  * file (samples, pairs, template, rationale, data folder) are relative to the file's folder: the
  * config keeps them as written (so a manifest that records it stays portable) and
  * `resolveConfigPath` resolves them where they are used.
@@ -17,6 +18,7 @@ import { renderOptionsSchema } from "../../representations/options.js";
 import { REPRESENTATION_NAMES } from "../../representations/representation.js";
 import { llamaFactoryTrainingOptionsSchema } from "../llama-factory-training.js";
 import { TRL_VARIANTS } from "../trl.js";
+import { TRACE_TARGET_FORMATS } from "./trace-targets.js";
 
 export const SFT_BUILD_CONFIG_VERSION = 1;
 
@@ -58,7 +60,18 @@ const pairsSource = z.strictObject({
   path: z.string().min(1).describe("pairs JSONL written by `semtrace pairs`"),
 });
 
-export const pairSourceSchema = z.discriminatedUnion("kind", [candidatesSource, samplesSource, mutationSource, pairsSource]);
+const programsSource = z.strictObject({
+  kind: z.literal("programs"),
+  benchmark: z.string().min(1).describe("benchmark loader name, e.g. humaneval+; its reference programs are traced"),
+  benchmarkFile,
+  split: z.string().min(1).optional(),
+  inputsPerProgram: z.int().positive().default(1).describe("io inputs traced per program, drawn by the seed"),
+  tasks: taskIds,
+});
+
+export const pairSourceSchema = z.discriminatedUnion("kind", [candidatesSource, samplesSource, mutationSource, pairsSource, programsSource]);
+
+export const SFT_TASKS = ["repair", "trace-prediction"] as const;
 
 const limitsSchema = z.strictObject({
   timeoutMs: z.int().positive().optional(),
@@ -68,9 +81,10 @@ const limitsSchema = z.strictObject({
   memoryMb: z.int().positive().optional(),
 });
 
-export const sftBuildConfigSchema = z
+const sftBuildConfigObject = z
   .strictObject({
     version: z.literal(SFT_BUILD_CONFIG_VERSION),
+    task: z.enum(SFT_TASKS).default("repair").describe("repair: buggy program + feedback → fix; trace-prediction: program + input → its execution"),
     seed: z.int().min(0).max(0xffffffff).default(42),
     dataDir: z.string().min(1).optional().describe("data folder; the --data-dir flag takes precedence"),
     sources: z.array(pairSourceSchema).min(1),
@@ -102,13 +116,17 @@ export const sftBuildConfigSchema = z
         tracedTests: z.int().min(1).default(3).describe("failing tests traced per pair (k)"),
         render: renderOptionsSchema.default({}),
         fit: z.boolean().default(true).describe("shrink each rendering to fit the cutoff before giving up on a pair"),
+        reference: z
+          .boolean()
+          .default(false)
+          .describe("trace the fixed program on the failing inputs for representations that compare with it (divergence); its values come from the target"),
       })
       .prefault({}),
     cutoff: z
       .strictObject({
         tokens: z.int().positive().default(2048),
         tokenizer: z.string().min(1).default("o200k_base"),
-        countTarget: z.boolean().default(false).describe("count the target's tokens too"),
+        countTarget: z.boolean().default(false).describe("count the target's tokens too (trace-prediction always counts them)"),
       })
       .prefault({}),
     rationale: z
@@ -118,6 +136,14 @@ export const sftBuildConfigSchema = z
         missing: z.enum(["drop", "keep"]).default("drop").describe("a pair without a rationale is dropped, or kept without"),
       })
       .optional(),
+    tracePrediction: z
+      .strictObject({
+        formats: z.array(z.enum(TRACE_TARGET_FORMATS)).min(1).default([...TRACE_TARGET_FORMATS]).describe("target formats, one dataset each"),
+        maxSteps: z.int().positive().default(300).describe("an execution with more trace events is dropped"),
+        testFraction: z.number().min(0).max(1).default(0.1).describe("share of programs held out as the test split"),
+        template: z.string().min(1).optional().describe("prompt template file ({{program}}, {{call}}, {{format}}); default: the built-in trace-prediction-sft template"),
+      })
+      .prefault({}),
     export: z
       .strictObject({
         llamaFactory: z
@@ -130,8 +156,22 @@ export const sftBuildConfigSchema = z
         trl: z.union([z.literal(false), z.strictObject({ variant: z.enum(TRL_VARIANTS).default("messages") })]).default({ variant: "messages" }),
       })
       .prefault({}),
-  })
-  .meta({ title: "semtrace SFT build config" });
+  });
+
+export const sftBuildConfigSchema = sftBuildConfigObject.superRefine(checkSources).meta({ title: "semtrace SFT build config" });
+
+/** Repair builds read pairs, trace-prediction builds read programs (and have no rationale slot). */
+function checkSources(config: z.output<typeof sftBuildConfigObject>, context: z.RefinementCtx): void {
+  if (config.task === "trace-prediction" && config.rationale !== undefined) {
+    context.addIssue({ code: "custom", path: ["rationale"], message: "task trace-prediction has no rationale slot: its target is the execution" });
+  }
+  config.sources.forEach((source, index) => {
+    if ((source.kind === "programs") !== (config.task === "trace-prediction")) {
+      const wanted = config.task === "trace-prediction" ? "programs" : "candidates, samples, mutation or pairs";
+      context.addIssue({ code: "custom", path: ["sources", index, "kind"], message: `task ${config.task} reads ${wanted} sources, not ${source.kind}` });
+    }
+  });
+}
 
 export type SftBuildConfig = z.output<typeof sftBuildConfigSchema>;
 export type SftBuildConfigInput = z.input<typeof sftBuildConfigSchema>;

@@ -31,6 +31,8 @@ import { extractCode } from "../../tasks/extract.js";
 import { sharegptRecordSchema } from "../llama-factory-schemas.js";
 import { sftManifestSchema } from "../manifest.js";
 import { parseSftBuildConfig, resolveConfigPath, type SftBuildConfig } from "./sft-config.js";
+import { executionRecordSchema, TRACE_PREDICTION_SPLITS, type ExecutionRecord } from "./trace-prediction.js";
+import { replayTarget } from "./trace-targets.js";
 
 /** How much longer a timed-out run may take when it is re-run. */
 export const RETRY_TIMEOUT_MULTIPLE = 4;
@@ -81,6 +83,7 @@ const splitsFileSchema = z.record(z.string(), z.array(z.string()));
 
 export async function verifySftBuild(outDir: string, options: SftVerifyOptions = {}): Promise<SftVerifyResult> {
   const config = await readConfig(outDir);
+  if (config.task === "trace-prediction") return verifyTracePrediction(outDir, config, options);
   const pairs = new Map(parseRepairPairs(await readText(outDir, "pairs.jsonl"), join(outDir, "pairs.jsonl")).map((pair) => [pair.id, pair]));
   const splits = parseJsonFile(splitsFileSchema, await readText(outDir, "splits.json"), join(outDir, "splits.json"));
   const representations = config.representations === "all" ? [...REPRESENTATION_NAMES] : [...new Set(config.representations)];
@@ -205,6 +208,74 @@ export function describeVerdict(verdict: ProgramVerdict): string {
         : "timed out";
   const more = failing.length > 1 ? ` (and ${failing.length - 1} more failing tests)` : "";
   return `${first.status} on ${first.testId}: ${detail.slice(0, 300)}${more}`;
+}
+
+/** Re-traces every execution once and replays each format's target for it against the new trace. */
+async function verifyTracePrediction(outDir: string, config: SftBuildConfig, options: SftVerifyOptions): Promise<SftVerifyResult> {
+  const executions = new Map(
+    parseJsonl(await readText(outDir, "executions.jsonl")).map((line) => {
+      const record = line.ok ? executionRecordSchema.safeParse(line.value) : undefined;
+      if (record === undefined || !record.success) throw new ConfigError(`${join(outDir, "executions.jsonl")}:${line.lineNumber}: not an execution record`);
+      return [record.data.id, record.data] as const;
+    }),
+  );
+  const splits = parseJsonFile(splitsFileSchema, await readText(outDir, "splits.json"), join(outDir, "splits.json"));
+  const files = await Promise.all(
+    TRACE_PREDICTION_SPLITS.flatMap((split) =>
+      [...new Set(config.tracePrediction.formats)].map(async (format) => {
+        const file = `${format}.${split}.jsonl`;
+        const ids = splits[split] ?? [];
+        const targets = await readSharegptTargets(outDir, file, ids.length);
+        return { file, format, targets: targets.map((target, index) => ({ target, execution: executionOf(executions, ids[index]!, file) })) };
+      }),
+    ),
+  );
+  const runtime = options.runtime ?? createRuntime(options.runtimeName ?? config.runtime.name, config.runtime.poolSize === undefined ? {} : { poolSize: config.runtime.poolSize });
+  try {
+    const limit = pLimit(CONCURRENCY);
+    let done = 0;
+    const traces = new Map(
+      await Promise.all(
+        [...executions.values()].map((execution) =>
+          limit(async () => {
+            const trace = await runtime.trace({ program: execution.program, input: { kind: "call", call: execution.call }, limits: config.runtime.limits });
+            options.onProgress?.("re-trace executions", ++done, executions.size);
+            return [execution.id, trace] as const;
+          }),
+        ),
+      ),
+    );
+    const failures: TargetFailure[] = [];
+    const perFile = files.map(({ file, format, targets }) => {
+      targets.forEach(({ target, execution }, index) => {
+        const replay = replayTarget(format, target, traces.get(execution.id)!, execution.program);
+        if (!replay.ok) failures.push({ file, index, pairId: execution.id, verdict: `does not replay: ${replay.reason.slice(0, 300)}` });
+      });
+      return { file, targets: targets.length, passed: targets.length - failures.filter((failure) => failure.file === file).length };
+    });
+    const targets = perFile.reduce((sum, file) => sum + file.targets, 0);
+    return { files: perFile, targets, passed: targets - failures.length, programs: traces.size, retried: { timeoutMultiple: RETRY_TIMEOUT_MULTIPLE, runs: [] }, failures };
+  } finally {
+    if (options.runtime === undefined) await runtime.close();
+  }
+}
+
+function executionOf(executions: ReadonlyMap<string, ExecutionRecord>, id: string, file: string): ExecutionRecord {
+  const execution = executions.get(id);
+  if (execution === undefined) throw new ConfigError(`splits.json names execution ${id} (for ${file}), which is not in executions.jsonl`);
+  return execution;
+}
+
+/** The last assistant turn of each record of a sharegpt file that must hold `count` records. */
+async function readSharegptTargets(outDir: string, file: string, count: number): Promise<string[]> {
+  const path = join(outDir, file);
+  const lines = parseJsonl(await readText(outDir, file));
+  if (lines.length !== count) throw new ConfigError(`${path} holds ${lines.length} records but splits.json lists ${count} for it`, { source: path });
+  return lines.map((line) => {
+    const record = line.ok ? sharegptRecordSchema.safeParse(line.value) : undefined;
+    if (record === undefined || !record.success) throw new ConfigError(`${path}:${line.lineNumber}: not a sharegpt record${line.ok ? "" : ` (${line.error})`}`, { source: path });
+    return record.data.conversations.findLast((message) => message.from === "gpt")?.value ?? "";
+  });
 }
 
 /** The targets of one sharegpt file, each with its pair (by position in the split). */

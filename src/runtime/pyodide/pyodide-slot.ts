@@ -18,10 +18,10 @@ export interface PyodideSlotOptions {
 
 /** From the worker thread; `text` and `body` are the harness's JSON, which the host checks. */
 type WorkerReply =
-  | { type: "ready"; python: string }
+  | { type: "ready"; python: string; heapBytes: number }
   | { type: "failed"; error: string }
   | { type: "message"; text: string }
-  | { type: "end"; body: string; broken: boolean }
+  | { type: "end"; body: string; broken: boolean; heapBytes: number }
   | { type: "exit"; detail: string };
 
 /**
@@ -67,6 +67,9 @@ export class PyodideSlot implements SandboxSlot {
   private current: RunningJob | undefined;
   private killing = false;
   private closed = false;
+  /** The worker's heap: at its start, and now (a heap never shrinks, so a job can use what earlier ones grew). */
+  private freshHeapBytes = 0;
+  private heapBytes = 0;
   /** Settles when the worker can take a job; a replacement in progress delays the next run. */
   private ready: Promise<void> = Promise.resolve();
 
@@ -96,7 +99,7 @@ export class PyodideSlot implements SandboxSlot {
       // (V8 "Fatal JavaScript invalid size error"); a job carrying HumanEval/130's large plus
       // inputs has 120 million.
       const bytes = new TextEncoder().encode(`{"kind":${JSON.stringify(job.kind)},"payload":${payloadJson(job)}}`);
-      this.worker.postMessage({ type: "job", job: bytes }, [bytes.buffer]);
+      this.worker.postMessage({ type: "job", job: bytes, ...(job.memoryMb === undefined ? {} : { memoryMb: job.memoryMb }) }, [bytes.buffer]);
     });
   }
 
@@ -110,8 +113,14 @@ export class PyodideSlot implements SandboxSlot {
     if (this.current) this.board.requestStop();
   }
 
-  whenReady(): Promise<void> {
-    return this.ready;
+  /**
+   * A job with a memory cap below the heap that earlier jobs grew starts in a fresh worker:
+   * a cap only refuses growth, so the heap already there would be the job's to use.
+   */
+  async whenReady(job?: SandboxJob): Promise<void> {
+    await this.ready;
+    const capBytes = job?.memoryMb === undefined ? Number.POSITIVE_INFINITY : job.memoryMb * 1024 * 1024;
+    if (!this.current && this.heapBytes > Math.max(capBytes, this.freshHeapBytes)) await this.replace();
   }
 
   async kill(): Promise<void> {
@@ -149,6 +158,7 @@ export class PyodideSlot implements SandboxSlot {
       worker.on("message", (reply: WorkerReply) => {
         if (reply.type === "ready") {
           this.python = reply.python;
+          this.freshHeapBytes = this.heapBytes = reply.heapBytes;
           resolve();
         } else if (reply.type === "failed") {
           this.abandon(worker);
@@ -189,6 +199,7 @@ export class PyodideSlot implements SandboxSlot {
       this.endCurrent({ kind: "exit", detail: reply.detail }, true);
       return;
     }
+    this.heapBytes = reply.heapBytes;
     const body = safeJson(reply.body);
     const broken = this.current?.broken ?? (isRecord(body) ? undefined : "the sandbox sent an unreadable end of job");
     this.endCurrent(broken === undefined && isRecord(body) ? { kind: "done", body } : { kind: "exit", detail: broken ?? "" }, reply.broken);

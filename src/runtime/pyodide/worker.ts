@@ -13,7 +13,7 @@
  */
 import { createHash } from "node:crypto";
 import Module, { createRequire } from "node:module";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { parentPort, threadId, workerData } from "node:worker_threads";
 import { loadPyodide, type PyodideInterface } from "pyodide";
@@ -34,11 +34,15 @@ interface JobMessage {
   type: "job";
   /** The job as UTF-8 JSON (see PyodideSlot.run). */
   job: Uint8Array;
+  /** The job's own cap on the heap, below the worker's. */
+  memoryMb?: number;
 }
 
 const init = workerData as InitData;
 const port = parentPort!;
 
+/** The running job's cap on the heap's growth, when it has one of its own. */
+let jobCapBytes = Number.POSITIVE_INFINITY;
 capWasmMemory(init.memoryMb);
 denyHostModules();
 
@@ -61,7 +65,7 @@ function capWasmMemory(memoryMb: number): void {
   // Emscripten grows the heap through Memory.grow; refusing it makes malloc fail, which
   // Python reports as MemoryError instead of the worker exhausting the host.
   Memory.prototype.grow = function (this: WasmMemory, delta: number): number {
-    if (this.buffer.byteLength + delta * 65_536 > capBytes) throw new RangeError("memory cap reached");
+    if (this.buffer.byteLength + delta * 65_536 > Math.min(capBytes, jobCapBytes)) throw new RangeError("memory cap reached");
     return grow.call(this, delta);
   };
 }
@@ -149,8 +153,13 @@ async function bootInterpreter(): Promise<PyodideInterface> {
 const DIGEST_BYTES = 32;
 
 function readSnapshot(file: string): Uint8Array | undefined {
-  if (!existsSync(file)) return undefined;
-  const bytes = readFileSync(file);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    // Missing, or removed as stale by a process of another version between two calls: rebuild.
+    return undefined;
+  }
   const body = bytes.subarray(0, Math.max(0, bytes.length - DIGEST_BYTES));
   return body.length > 0 && digest(body).equals(bytes.subarray(body.length)) ? body : undefined;
 }
@@ -188,6 +197,7 @@ interface FsNode {
 }
 interface FsStream {
   position: number;
+  fd: number | null;
 }
 interface EmscriptenFs {
   nodePermissions(node: FsNode, perms: string): number;
@@ -284,7 +294,11 @@ class CleanImage {
     fs.streams.length = 0;
     this.streams.forEach(({ stream, position }, fd) => {
       fs.streams[fd] = stream;
-      if (stream) stream.position = position;
+      if (stream) {
+        stream.position = position;
+        // A job that closed the descriptor (os.close, os.dup2 over it) marked the stream closed.
+        stream.fd = fd;
+      }
     });
     // Back to the saved folder first: a folder the job made and entered could not be removed.
     fs.chdir(this.cwd);
@@ -436,9 +450,10 @@ ready.then(
     const python = pyodide.runPython("import sys; sys.version.split()[0]") as string;
     const image = new CleanImage(pyodide);
     const heapLimit = init.memoryMb * 1024 * 1024 * 0.5;
-    port.postMessage({ type: "ready", python });
+    port.postMessage({ type: "ready", python, heapBytes: heap(pyodide).byteLength });
     port.on("message", (message: JobMessage) => {
       let body: string;
+      jobCapBytes = message.memoryMb === undefined ? Number.POSITIVE_INFINITY : message.memoryMb * 1024 * 1024;
       try {
         body = textOf(runJob(message.job));
       } catch (error) {
@@ -449,7 +464,8 @@ ready.then(
       const spent = !image.restorable || heap(pyodide).byteLength > heapLimit;
       if (!spent) image.restore();
       // The body is the sandbox's word, read (and checked) by the host thread.
-      port.postMessage({ type: "end", body, broken: spent });
+      jobCapBytes = Number.POSITIVE_INFINITY;
+      port.postMessage({ type: "end", body, broken: spent, heapBytes: heap(pyodide).byteLength });
     });
   },
   (error: unknown) => port.postMessage({ type: "failed", error: String(error) }),

@@ -22,6 +22,7 @@ import time
 import types
 
 import semtrace_protocol
+import semtrace_statements
 
 PROGRAM_FILE = "<program>"
 CALL_FILE = "<call>"
@@ -816,6 +817,7 @@ def trace_runs(program, inputs, limits, emit, reset, board):
     run in this interpreter."""
     code, failure = _compiled(lambda: _compile_program(program))
     reach = _NOT_YET  # computed when a second input needs a reset: most jobs trace one call
+    table = semtrace_statements.statement_table(program) if code is not None else None
     for index, input_spec in enumerate(inputs):
         if index > 0:
             if reach is _NOT_YET:
@@ -824,6 +826,8 @@ def trace_runs(program, inputs, limits, emit, reset, board):
                 break
         board.enter(index)
         body = trace_program(code, failure, input_spec, limits, board)
+        if table is not None:
+            body.update(table)
         emit({"t": "result", "i": index, "result": body})
         last_kind = body["outcome"]["kind"]
     return {}
@@ -1214,7 +1218,7 @@ def _interrupt_handler(board):
 
 
 def run_job(job, emit, reset, board=None):
-    """The entry point both runtimes call: a `trace` or `execute` job of one program, as a dict.
+    """The entry point both runtimes call: a `trace`, `execute` or `script` job of one program, as a dict.
     `reset(reach)` restores the interpreter between the runs of a trace job and says whether it
     can go on."""
     board = board or PhaseBoard()
@@ -1228,6 +1232,10 @@ def run_job(job, emit, reset, board=None):
 
     previous = signal.signal(signal.SIGINT, on_interrupt)
     try:
+        if job["kind"] == "script":
+            import semtrace_script
+
+            return semtrace_script.run_script(payload, emit, board)
         if job["kind"] == "trace":
             return trace_runs(payload["program"], payload["inputs"], payload["limits"], emit, reset_keeping_handler, board)
         return execute_program(payload["program"], payload["entryPoint"], payload["tests"], payload["limits"], emit, board)
