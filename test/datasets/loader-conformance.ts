@@ -36,8 +36,10 @@ export function benchmarkLoaderConformance(loader: BenchmarkLoader, options: () 
       await expect(loader.load({ ...options(), tasks: ["no/such-task"] })).rejects.toThrow(ConfigError);
     });
 
-    it.runIf(loader.splits !== undefined)("rejects an unknown split", async () => {
-      await expect(loader.load({ ...options(), split: "no-such-split" })).rejects.toThrow(ConfigError);
-    });
+    if (loader.splits !== undefined) {
+      it("rejects an unknown split", async () => {
+        await expect(loader.load({ ...options(), split: "no-such-split" })).rejects.toThrow(ConfigError);
+      });
+    }
   });
 }
