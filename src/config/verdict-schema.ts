@@ -16,7 +16,7 @@ export const TestVerdictSchema = z.strictObject({
 });
 
 export const ProgramVerdictSchema = z.strictObject({
-  /** Passed every test that was run. */
+  /** Passed every selected test, and there was at least one. */
   passed: z.boolean(),
   tests: z.array(TestVerdictSchema),
   /** The program could not be loaded at all (syntax error, crash at import). */

@@ -247,6 +247,7 @@ function toVerdict(problem: Problem, tests: PreparedTest[], response: ExecuteRes
     const verdict = judgeRun(tests[index]!, run);
     return allConstant ? { ...verdict, status: "pass" as const } : verdict;
   });
-  const passed = verdicts.length === tests.length && verdicts.every((verdict) => verdict.status === "pass");
+  // No test to judge by is no evidence: such a program has not passed.
+  const passed = tests.length > 0 && verdicts.length === tests.length && verdicts.every((verdict) => verdict.status === "pass");
   return { passed, tests: verdicts };
 }

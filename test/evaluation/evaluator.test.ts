@@ -50,6 +50,15 @@ describe("Evaluator", () => {
     expect(first.tests.map((test) => test.status)).toEqual(["pass", "error"]);
   });
 
+  it("passes no program on no evidence: no selected test, or none the reference could give an oracle", async () => {
+    const publicOnly = problem("fixture/public-only", "pairs", "def pairs(xs):\n    return tuple(sorted(xs))\n", [io("b0", "[2, 1]", "base", { visibility: "public" })]);
+    expect(await evaluator.evaluate(publicOnly, "def pairs(xs):\n    return None\n")).toMatchObject({ passed: false, tests: [] });
+    const referenceRaises = problem("fixture/no-oracle", "f", "def f(x):\n    raise ValueError(x)\n", [io("b0", "1")]);
+    expect(await evaluator.evaluate(referenceRaises, "def f(x):\n    return x\n")).toMatchObject({ passed: false, tests: [] });
+    // The control: the same program passes once there is a test to judge it by.
+    expect((await evaluator.evaluate(publicOnly, "def pairs(xs):\n    return tuple(sorted(xs))\n", { visibility: "all" })).passed).toBe(true);
+  });
+
   it("times out a slow candidate relative to the reference, and keeps judging the other tests", async () => {
     const slow = "def pairs(xs):\n    if len(xs) == 0:\n        while True:\n            try:\n                pass\n            except BaseException:\n                pass\n    return tuple(sorted(xs))\n";
     const verdict = await evaluator.evaluate(pairs, slow, { visibility: "all" });
