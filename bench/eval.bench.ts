@@ -57,8 +57,13 @@ for (const name of values.runtime ?? ["pyodide", "cpython"]) {
 
 function row(approach: string, tests: number, seconds: number, ownSeconds: number): Record<string, string | number> {
   return {
-    approach, programs: programs.length, tests, seconds: Number(seconds.toFixed(1)), "programs/s": Number((programs.length / seconds).toFixed(1)),
-    "tests/s": Math.round(tests / seconds), "programs' own s": Number(ownSeconds.toFixed(1)),
+    approach,
+    programs: programs.length,
+    tests,
+    seconds: Number(seconds.toFixed(1)),
+    "programs/s": Number((programs.length / seconds).toFixed(1)),
+    "tests/s": Math.round(tests / seconds),
+    "programs' own s": Number(ownSeconds.toFixed(1)),
   };
 }
 
@@ -104,16 +109,34 @@ interface BaselineVerdict {
 }
 
 /** Runs one program's groups of tests in one fresh interpreter, judging each observation on the host as it arrives. */
-function runBaselineProgram(command: { command: string; args: string[] }, solution: string, entryPoint: string, groups: PreparedTest[][]): Promise<BaselineVerdict[]> {
+function runBaselineProgram(
+  command: { command: string; args: string[] },
+  solution: string,
+  entryPoint: string,
+  groups: PreparedTest[][],
+): Promise<BaselineVerdict[]> {
   return new Promise((resolve) => {
-    const child = spawn(command.command, command.args.filter((arg) => arg !== "--isolated"), { stdio: ["pipe", "pipe", "ignore"] });
+    const child = spawn(
+      command.command,
+      command.args.filter((arg) => arg !== "--isolated"),
+      { stdio: ["pipe", "pipe", "ignore"] },
+    );
     const verdicts: BaselineVerdict[] = [];
     let current: { tests: PreparedTest[]; judged: number; passed: boolean; ownMs: number; stopped: boolean } | undefined;
     const next = () => {
       const tests = groups[verdicts.length];
       if (tests === undefined) return child.stdin.end();
       current = { tests, judged: 0, passed: true, ownMs: 0, stopped: false };
-      const job = { kind: "execute", limits: tests.map((test) => test.timeoutMs), payload: { program: solution, entryPoint, tests: tests.map(({ id, kind, ...rest }) => ({ id, kind: kind === "io" ? "call" : kind, ...("args" in rest ? { args: rest.args } : {}) })), limits: DEFAULT_LIMITS } };
+      const job = {
+        kind: "execute",
+        limits: tests.map((test) => test.timeoutMs),
+        payload: {
+          program: solution,
+          entryPoint,
+          tests: tests.map(({ id, kind, ...rest }) => ({ id, kind: kind === "io" ? "call" : kind, ...("args" in rest ? { args: rest.args } : {}) })),
+          limits: DEFAULT_LIMITS,
+        },
+      };
       child.stdin.write(JSON.stringify(job) + "\n");
     };
     const finishGroup = (loaded: boolean) => {
@@ -173,7 +196,9 @@ async function processPerProgram(): Promise<void> {
   const verdicts = await Promise.all(
     programs.map(({ problem, solution }) =>
       limit(() => {
-        const groups = (["base", "plus"] as const).map((group) => selectTests(byId.get(problem.id)!.tests, { visibility: "hidden", groups: [group] })).filter((tests) => tests.length > 0);
+        const groups = (["base", "plus"] as const)
+          .map((group) => selectTests(byId.get(problem.id)!.tests, { visibility: "hidden", groups: [group] }))
+          .filter((tests) => tests.length > 0);
         return runBaselineProgram(command, solution, problem.entryPoint, groups);
       }),
     ),

@@ -187,13 +187,26 @@ for (const dataset of ["humaneval-repair", "mbpp-repair"]) {
   const mutationBugs = (hits["mutation-set mutants"] ?? []).length;
   const mutationShare = (key: string) => Number(((hits[key] ?? []).reduce((s, x) => s + x, 0) / Math.max(1, mutationBugs)).toFixed(3));
   for (const formula of [...MBFL_FORMULAS, "ochiai"]) {
-    const row: Record<string, string | number> = { dataset, formula: `${formula} (mutation subset, median ${median(hits["mutation-set mutants"] ?? [0])} mutants)`, granularity: "line", bugs: mutationBugs };
+    const row: Record<string, string | number> = {
+      dataset,
+      formula: `${formula} (mutation subset, median ${median(hits["mutation-set mutants"] ?? [0])} mutants)`,
+      granularity: "line",
+      bugs: mutationBugs,
+    };
     for (const top of TOPS) row[`top-${top}`] = mutationShare(`mutation-set ${formula} top-${top}`);
     rows.push(row);
   }
   for (const against of ["passing", "reference"]) {
     const share1 = Number(share(`divergence ${against}`).toFixed(3));
-    rows.push({ dataset, formula: `divergence vs ${against} (marked line is a fix line)`, granularity: "line", bugs: localized, "top-1": share1, "top-3": "-", "top-5": "-" });
+    rows.push({
+      dataset,
+      formula: `divergence vs ${against} (marked line is a fix line)`,
+      granularity: "line",
+      bugs: localized,
+      "top-1": share1,
+      "top-3": "-",
+      "top-5": "-",
+    });
   }
   const ratio = (name: string) => `${median(tokens[name]!)} (${(median(tokens[name]!) / median(tokens.next!)).toFixed(2)}× next)`;
   rows.push({
@@ -206,14 +219,20 @@ for (const dataset of ["humaneval-repair", "mbpp-repair"]) {
     "top-5": `divergence ${ratio("divergence")}; vs reference ${ratio("divergence vs reference")}`,
   });
   rows.push(sliceRow(dataset, sliceStats));
-  sliceGoals.push({ dataset, keepsFix: sliceStats.kept / Math.max(1, sliceStats.executed), tokenRatio: median(sliceStats.sliceTokens) / median(sliceStats.nextTokens) });
+  sliceGoals.push({
+    dataset,
+    keepsFix: sliceStats.kept / Math.max(1, sliceStats.executed),
+    tokenRatio: median(sliceStats.sliceTokens) / median(sliceStats.nextTokens),
+  });
 }
 await runtime.close();
 /** Per dataset, the best formula's line top-5. */
 const bestLineTop5 = Object.fromEntries(
   ["humaneval-repair", "mbpp-repair"].map((dataset) => [
     dataset,
-    Math.max(...rows.filter((r) => r.dataset === dataset && r.granularity === "line" && SBFL_FORMULAS.some((f) => f === r.formula)).map((r) => Number(r["top-5"]))),
+    Math.max(
+      ...rows.filter((r) => r.dataset === dataset && r.granularity === "line" && SBFL_FORMULAS.some((f) => f === r.formula)).map((r) => Number(r["top-5"])),
+    ),
   ]),
 );
 reportBench("localize", rows, {

@@ -41,7 +41,11 @@ const runtimeName = values.runtime!;
 const folder = mkdtempSync(join(tmpdir(), "semtrace-bench-queue-"));
 const samplesPath = join(folder, "samples.jsonl");
 const limit = values.limit === undefined ? undefined : Number(values.limit);
-const poolLines = (pool: string) => readFileSync(join(DATA_DIR, "candidates", "humaneval", `${pool}.jsonl`), "utf8").trim().split("\n").slice(0, limit);
+const poolLines = (pool: string) =>
+  readFileSync(join(DATA_DIR, "candidates", "humaneval", `${pool}.jsonl`), "utf8")
+    .trim()
+    .split("\n")
+    .slice(0, limit);
 writeFileSync(samplesPath, pools.flatMap(poolLines).join("\n") + "\n");
 const common = { dataset: "humaneval+", dataDir: DATA_DIR, samples: samplesPath, ks: [1], mode: "first-failure" as const };
 
@@ -61,7 +65,9 @@ try {
       await flushRedis();
       for (let index = 0; index < workerCount; index += 1) workers.push(await startWorker());
       const [here, hereSeconds] = await timed(() => evaluateSamples({ ...common, runtime: local }));
-      const [there, thereSeconds] = await timed(() => evaluateSamplesOnQueue({ ...common, url: redis.url, runtime: runtimeName, journalPath: join(folder, `queue-${repeat}.jsonl`) }));
+      const [there, thereSeconds] = await timed(() =>
+        evaluateSamplesOnQueue({ ...common, url: redis.url, runtime: runtimeName, journalPath: join(folder, `queue-${repeat}.jsonl`) }),
+      );
       rows.push(row(`local ${runtimeName} runtime, ${workerCount} sandboxes`, here, hereSeconds, hereSeconds));
       rows.push(row(`queue: ${workerCount} local workers × 1 sandbox`, there, thereSeconds, hereSeconds));
       agreement.push(`${agreeing(here, there)}/${here.evaluations.length}`);
@@ -92,7 +98,9 @@ async function stopWorkers(): Promise<void> {
 }
 
 async function startWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(ROOT, "bin", "semtrace.js"), "worker", "--queue", redis.url, "--runtime", runtimeName, "--concurrency", "1"], { stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, [join(ROOT, "bin", "semtrace.js"), "worker", "--queue", redis.url, "--runtime", runtimeName, "--concurrency", "1"], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let log = "";
   // The worker says it is on once its sandboxes have started.
   await new Promise<void>((resolve, reject) => {

@@ -19,7 +19,9 @@ try {
     await Promise.all(
       problems.flatMap((problem) => {
         const test = problem.tests.find((candidate) => candidate.kind === "io");
-        return problem.reference && test?.kind === "io" ? [runtime.trace({ program: problem.reference, input: { kind: "call", call: `${problem.entryPoint}(${test.args})` } })] : [];
+        return problem.reference && test?.kind === "io"
+          ? [runtime.trace({ program: problem.reference, input: { kind: "call", call: `${problem.entryPoint}(${test.args})` } })]
+          : [];
       }),
     );
     const traceSeconds = (performance.now() - traceStart) / 1000;

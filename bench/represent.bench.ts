@@ -34,7 +34,12 @@ try {
       problems.map(async (problem): Promise<RenderInput | undefined> => {
         const args = argumentsOf(problem.id, problem.meta!.statedFailingInput as string);
         if (args === undefined) return undefined;
-        const reference = await runtime.execute({ program: problem.reference!, entryPoint: problem.entryPoint, tests: [{ id: "stated", kind: "call", args, timeoutMs: 10_000 }], limits: { maxValueChars: 2_000 } });
+        const reference = await runtime.execute({
+          program: problem.reference!,
+          entryPoint: problem.entryPoint,
+          tests: [{ id: "stated", kind: "call", args, timeoutMs: 10_000 }],
+          limits: { maxValueChars: 2_000 },
+        });
         const outcome = reference.runs[0]?.stopped ? undefined : reference.runs[0]?.outcomes[0];
         const expected = outcome?.outcome === "returned" ? outcome.display.repr : undefined;
         const trace = await runtime.trace({ program: problem.candidate!, input: { kind: "call", call: `${problem.entryPoint}(${args})` } });
@@ -74,5 +79,12 @@ const rows = listRepresentations().map((representation) => {
     "renders/s (incl. tokenizing)": Math.round(inputs.length / seconds),
   };
 });
-console.error(`${repairSet.length} buggy programs: ${repairSet.length - problems.length} state no failing input, ${skipped} stated inputs could not be parsed, ${inputs.length} rendered`);
-reportBench("represent", rows, { source: "repair/mbpp-buggy.jsonl", withoutStatedInput: repairSet.length - problems.length, unparsableStatedInput: skipped, tokenizer: "o200k_base" });
+console.error(
+  `${repairSet.length} buggy programs: ${repairSet.length - problems.length} state no failing input, ${skipped} stated inputs could not be parsed, ${inputs.length} rendered`,
+);
+reportBench("represent", rows, {
+  source: "repair/mbpp-buggy.jsonl",
+  withoutStatedInput: repairSet.length - problems.length,
+  unparsableStatedInput: skipped,
+  tokenizer: "o200k_base",
+});

@@ -35,7 +35,10 @@ const PROGRAMS = [
   { code: "print(int(input()) * 2)", answer: (n: number) => String(n * 2) },
   { code: "n = int(input())\nprint(sum(range(n)))", answer: (n: number) => String((n * (n - 1)) / 2) },
   { code: "import sys\nwords = sys.stdin.read().split()\nprint(len(words))", answer: () => "1" },
-  { code: "n = int(input())\nprint(' '.join(str(i * i) for i in range(n % 7)))", answer: (n: number) => Array.from({ length: n % 7 }, (_, i) => String(i * i)).join(" ") },
+  {
+    code: "n = int(input())\nprint(' '.join(str(i * i) for i in range(n % 7)))",
+    answer: (n: number) => Array.from({ length: n % 7 }, (_, i) => String(i * i)).join(" "),
+  },
 ];
 
 function request(n: number) {
@@ -98,7 +101,12 @@ function row(runtime: string, approach: string, measured: Measured): Record<stri
 async function client(base: string): Promise<void> {
   const pool = new Pool(base, { connections: CONCURRENCY });
   const http = async (n: number) => {
-    const answer = await pool.request({ path: "/run_code", method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(request(n).body) });
+    const answer = await pool.request({
+      path: "/run_code",
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(request(n).body),
+    });
     return RunCodeResponseSchema.parse(await answer.body.json());
   };
   try {
@@ -110,9 +118,13 @@ async function client(base: string): Promise<void> {
 }
 
 async function measureOverHttp(base: string): Promise<Measured> {
-  const child = spawn(process.execPath, [...process.execArgv, import.meta.filename, "--client", base, "--requests", String(REQUESTS), "--concurrency", String(CONCURRENCY)], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, import.meta.filename, "--client", base, "--requests", String(REQUESTS), "--concurrency", String(CONCURRENCY)],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));

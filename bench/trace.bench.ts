@@ -22,13 +22,13 @@ import { median, reportBench } from "./report.js";
 const { values } = parseArgs({ options: { repeats: { type: "string", default: "3" }, runtime: { type: "string", multiple: true } } });
 const repeats = Number(values.repeats);
 const tasks = readHumanEvalPlus();
-const calls = tasks.flatMap((task) =>
-  task.base_input.map((args) => ({ program: task.prompt + task.canonical_solution, entryPoint: task.entry_point, args })),
-);
+const calls = tasks.flatMap((task) => task.base_input.map((args) => ({ program: task.prompt + task.canonical_solution, entryPoint: task.entry_point, args })));
 
 async function traced(runtime: Runtime): Promise<{ seconds: number; steps: number }> {
   const started = performance.now();
-  const traces = await Promise.all(calls.map((call) => runtime.trace({ program: call.program, input: { kind: "call", call: jsonCall(call.entryPoint, call.args) } })));
+  const traces = await Promise.all(
+    calls.map((call) => runtime.trace({ program: call.program, input: { kind: "call", call: jsonCall(call.entryPoint, call.args) } })),
+  );
   return { seconds: (performance.now() - started) / 1000, steps: traces.reduce((sum, trace) => sum + trace.events.length, 0) };
 }
 
@@ -38,7 +38,8 @@ async function untraced(runtime: Runtime): Promise<number> {
   await Promise.all(
     tasks.map((task) =>
       runtime.execute({
-        program: task.prompt + task.canonical_solution, entryPoint: task.entry_point,
+        program: task.prompt + task.canonical_solution,
+        entryPoint: task.entry_point,
         tests: task.base_input.map((args, index) => ({ id: String(index), kind: "call" as const, args: jsonArgs(args), timeoutMs: 10_000 })),
       }),
     ),
@@ -75,9 +76,21 @@ async function pysnooper(): Promise<number | undefined> {
   const harnessDir = stageHarness({ "runner.py": PYSNOOPER_RUNNER });
   cpSync(join(PYSNOOPER, "pysnooper"), join(harnessDir, "pysnooper"), { recursive: true });
   const command = sandboxCommand({ python: defaultPython()!, harnessDir, unsafeNoIsolation: false }, "runner.py");
-  const halves = [0, 1].map((half) => tasks.filter((_, index) => index % 2 === half).map((task) => ({ program: task.prompt + task.canonical_solution, entryPoint: task.entry_point, inputs: task.base_input })));
+  const halves = [0, 1].map((half) =>
+    tasks
+      .filter((_, index) => index % 2 === half)
+      .map((task) => ({ program: task.prompt + task.canonical_solution, entryPoint: task.entry_point, inputs: task.base_input })),
+  );
   const started = performance.now();
-  const counts = await Promise.all(halves.map((half) => runToEnd(command.command, command.args.filter((arg) => arg !== "--isolated"), JSON.stringify(half))));
+  const counts = await Promise.all(
+    halves.map((half) =>
+      runToEnd(
+        command.command,
+        command.args.filter((arg) => arg !== "--isolated"),
+        JSON.stringify(half),
+      ),
+    ),
+  );
   const traced = counts.reduce((sum, output) => sum + (JSON.parse(output) as { calls: number }).calls, 0);
   if (traced !== calls.length) throw new Error(`PySnooper traced ${traced} of ${calls.length} calls`);
   return (performance.now() - started) / 1000;
@@ -102,7 +115,10 @@ async function cliBatch(runtime: string, jobsFile: string): Promise<number> {
 }
 
 const jobsFile = join(mkdtempSync(join(tmpdir(), "semtrace-bench-")), "jobs.jsonl");
-writeFileSync(jobsFile, calls.map((call, index) => JSON.stringify({ id: String(index), program: call.program, call: jsonCall(call.entryPoint, call.args) })).join("\n") + "\n");
+writeFileSync(
+  jobsFile,
+  calls.map((call, index) => JSON.stringify({ id: String(index), program: call.program, call: jsonCall(call.entryPoint, call.args) })).join("\n") + "\n",
+);
 
 const snooperRuns: number[] = [];
 for (let index = 0; index < repeats; index++) {
@@ -113,7 +129,8 @@ const snooperRate = snooperRuns.length > 0 ? calls.length / median(snooperRuns) 
 if (snooperRate === undefined) console.error(`PySnooper is not at ${PYSNOOPER}: its row and ratios are left out`);
 
 const rows: Record<string, string | number>[] = [];
-if (snooperRate !== undefined) rows.push({ runtime: "PySnooper (python3 + bwrap, 2 processes)", calls: calls.length, "traced calls/s": Math.round(snooperRate) });
+if (snooperRate !== undefined)
+  rows.push({ runtime: "PySnooper (python3 + bwrap, 2 processes)", calls: calls.length, "traced calls/s": Math.round(snooperRate) });
 for (const name of values.runtime ?? ["pyodide", "cpython"]) {
   const runtime = createRuntime(name);
   try {

@@ -6,7 +6,8 @@ function copyPython(folder) {
   for (const entry of readdirSync(folder)) {
     const path = join(folder, entry);
     if (statSync(path).isDirectory()) copyPython(path);
-    else if (entry.endsWith(".py") || entry.endsWith(".md.tmpl") || (folder.endsWith("python") && entry.endsWith(".json"))) cpSync(path, join("dist", relative("src", path)));
+    else if (entry.endsWith(".py") || entry.endsWith(".md.tmpl") || (folder.endsWith("python") && entry.endsWith(".json")))
+      cpSync(path, join("dist", relative("src", path)));
   }
 }
 

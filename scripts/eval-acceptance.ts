@@ -29,7 +29,9 @@ function firstFailure(evaluation: SampleEvaluation): string {
   const verdict = !evaluation.base.passed ? evaluation.base : evaluation.plus;
   if (verdict?.loadError) return `${verdict.loadError.type}: ${verdict.loadError.message}`;
   const test = verdict?.tests.find((candidate) => candidate.status !== "pass");
-  return test ? `${test.testId} ${test.status}${test.error ? ` ${test.error.type}: ${test.error.message.slice(0, 80)}` : ` expected ${test.expected?.slice(0, 60)} got ${test.actual?.repr.slice(0, 60)}`}` : "not run";
+  return test
+    ? `${test.testId} ${test.status}${test.error ? ` ${test.error.type}: ${test.error.message.slice(0, 80)}` : ` expected ${test.expected?.slice(0, 60)} got ${test.actual?.repr.slice(0, 60)}`}`
+    : "not run";
 }
 
 async function canonical(name: "humaneval+" | "mbpp+") {
@@ -37,7 +39,9 @@ async function canonical(name: "humaneval+" | "mbpp+") {
   const evaluations = await evaluateAll(problems, (problem) => problem.reference!);
   const prepared = await Promise.all(problems.map((problem) => evaluator.prepare(problem)));
   const referenceFailures = prepared.flatMap((entry) => entry.referenceFailures.map((failure) => `${entry.problem.id} ${failure.testId}: ${failure.reason}`));
-  const failing = evaluations.filter((evaluation) => plusStatusOf(evaluation) !== "pass").map((evaluation) => `${evaluation.taskId}: ${firstFailure(evaluation)}`);
+  const failing = evaluations
+    .filter((evaluation) => plusStatusOf(evaluation) !== "pass")
+    .map((evaluation) => `${evaluation.taskId}: ${firstFailure(evaluation)}`);
   return { tasks: problems.length, passBaseAndPlus: problems.length - failing.length, failing, referenceFailures };
 }
 
@@ -57,7 +61,9 @@ async function pools() {
     const disagreements = problems.flatMap((problem) => {
       const solved = problem.meta?.isSolved === true;
       const evaluation = byTask.get(problem.id)!;
-      return solved === evaluation.base.passed ? [] : [`${problem.id}: is_solved=${solved}, base ${evaluation.base.passed ? "pass" : `fail (${firstFailure(evaluation)})`}`];
+      return solved === evaluation.base.passed
+        ? []
+        : [`${problem.id}: is_solved=${solved}, base ${evaluation.base.passed ? "pass" : `fail (${firstFailure(evaluation)})`}`];
     });
     rows.push({
       model,

@@ -36,7 +36,8 @@ async function cruxEval(runtime: Runtime) {
       if (repr === undefined) return failures.push(`${item.id}: ${trace.outcome.kind}`);
       // Equality is decided by Python itself: eval both reprs and compare.
       const check = await runtime.execute({
-        program: EQUALS, entryPoint: "__semtrace_equal",
+        program: EQUALS,
+        entryPoint: "__semtrace_equal",
         tests: [{ id: item.id, kind: "call", args: `${repr}, ${item.output}`, timeoutMs: 5000 }],
       });
       if (displayOf(check.runs[0]) !== "True") failures.push(`${item.id}: traced ${repr} ≠ ${item.output}`);
@@ -63,7 +64,8 @@ async function humanEvalPlus(runtime: Runtime) {
           const traced = trace.outcome.value?.repr;
           const plain = displayOf(untraced.runs[index]);
           const returned = trace.outcome.kind === "returned" || trace.outcome.kind === "step-limit";
-          if (!returned || traced === undefined || traced !== plain) failures.push(`${task.task_id}#${index}: traced ${trace.outcome.kind} ${traced} vs untraced ${plain}`);
+          if (!returned || traced === undefined || traced !== plain)
+            failures.push(`${task.task_id}#${index}: traced ${trace.outcome.kind} ${traced} vs untraced ${plain}`);
         }),
       );
     }),

@@ -23,9 +23,7 @@ const CaseSchema = z.strictObject({
   reference: z.string(),
   tight: z.boolean().optional(),
   limits: LimitsSchema.partial().optional(),
-  tests: z.array(
-    z.union([z.strictObject({ call: z.string() }), z.strictObject({ stdin: z.string() })]),
-  ).min(1),
+  tests: z.array(z.union([z.strictObject({ call: z.string() }), z.strictObject({ stdin: z.string() })])).min(1),
 });
 
 type Case = z.infer<typeof CaseSchema>;

@@ -24,7 +24,10 @@ function dataFile(relativePath: string): string {
 }
 
 function jsonLines(text: string): unknown[] {
-  return text.split("\n").filter((line) => line.trim()).map((line) => JSON.parse(line) as unknown);
+  return text
+    .split("\n")
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as unknown);
 }
 
 export function readHumanEvalPlus() {

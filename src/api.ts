@@ -28,6 +28,10 @@ export function trace(program: string, input: string | { stdin: string }, option
 }
 
 /** Judges `program` on a problem's tests (hidden by default) in the sandbox. */
-export function evaluate(problem: Problem, program: string, options: OneShotOptions & EvaluatorOptions & { selection?: TestSelection } = {}): Promise<ProgramVerdict> {
+export function evaluate(
+  problem: Problem,
+  program: string,
+  options: OneShotOptions & EvaluatorOptions & { selection?: TestSelection } = {},
+): Promise<ProgramVerdict> {
   return withRuntime(options, (runtime) => createEvaluator(runtime, options).evaluate(problem, program, options.selection));
 }

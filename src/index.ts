@@ -34,8 +34,21 @@ export type { Registry } from "./core/registry.js";
 
 // Schemas (zod) of every record a user reads or writes, and their types.
 export {
-  TraceSchema, TraceEventSchema, TracedValueSchema, LimitsSchema, TraceInputSchema,
-  type Trace, type TraceEvent, type TracedValue, type TracedError, type VariableChange, type Outcome, type OutcomeKind, type Limits, type TraceInput, type RuntimeName,
+  TraceSchema,
+  TraceEventSchema,
+  TracedValueSchema,
+  LimitsSchema,
+  TraceInputSchema,
+  type Trace,
+  type TraceEvent,
+  type TracedValue,
+  type TracedError,
+  type VariableChange,
+  type Outcome,
+  type OutcomeKind,
+  type Limits,
+  type TraceInput,
+  type RuntimeName,
 } from "./config/trace-schema.js";
 export { ProblemSchema, TestCaseSchema, type Problem, type TestCase, type IoTest, type StdinTest, type AssertTest } from "./config/problem-schema.js";
 export { ProgramVerdictSchema, TestVerdictSchema, type ProgramVerdict, type TestVerdict, type TestStatus } from "./config/verdict-schema.js";

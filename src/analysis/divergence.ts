@@ -110,7 +110,9 @@ function differingVariables(failing: FrameState, other: FrameState): DifferingVa
   const others = new Map(other.map((variable) => [variable.name, variable]));
   return failing.flatMap((variable) => {
     const counterpart = others.get(variable.name);
-    return counterpart === undefined || counterpart.repr === variable.repr ? [] : [{ name: variable.name, failing: plain(variable), other: plain(counterpart) }];
+    return counterpart === undefined || counterpart.repr === variable.repr
+      ? []
+      : [{ name: variable.name, failing: plain(variable), other: plain(counterpart) }];
   });
 }
 
@@ -174,10 +176,7 @@ export interface DivergenceContext {
  * The divergence of one failing run: against the reference when it is known, else against
  * the most similar passing run (`passing` says which); undefined when there is nothing to compare with.
  */
-export function findDivergence(
-  failing: TestTrace,
-  context: DivergenceContext,
-): (Divergence & { passing?: number }) | undefined {
+export function findDivergence(failing: TestTrace, context: DivergenceContext): (Divergence & { passing?: number }) | undefined {
   if (context.reference !== undefined) {
     const lines = alignLines(context.program, context.reference.program);
     // Line 0 is no source line (a script's module frame): it stays as it is.

@@ -35,7 +35,9 @@ export function registerEvalCommand(program: Command): void {
     .option("--tests <path>", "per-test verdicts as JSONL (default: <out without .json>.tests.jsonl)")
     .addOption(new Option("--k <list>", "pass@k values").argParser(kList).default([1, 10], "1,10"))
     .option("--tasks <ids>", "comma-separated task ids to evaluate", commaList)
-    .addOption(new Option("--mode <mode>", "all: run every test; first-failure: stop a sample at its first failure").choices(["all", "first-failure"]).default("all"))
+    .addOption(
+      new Option("--mode <mode>", "all: run every test; first-failure: stop a sample at its first failure").choices(["all", "first-failure"]).default("all"),
+    )
     .option("--timeout-factor <x>", "time limit = max(floor, x × reference time)", positiveNumber, 4)
     .option("--min-timeout-ms <n>", "time-limit floor per test", positiveInteger, 1000)
     .option("--json", "print the summary as JSON")
@@ -58,7 +60,8 @@ async function runEval(flags: EvalFlags): Promise<void> {
     minTimeoutMs: flags.minTimeoutMs,
     onWarning: log,
   };
-  const { outcome, written } = flags.queue === undefined ? { outcome: await evaluateHere(flags, common), written: () => {} } : await evaluateOnQueue(flags, flags.queue, common);
+  const { outcome, written } =
+    flags.queue === undefined ? { outcome: await evaluateHere(flags, common), written: () => {} } : await evaluateOnQueue(flags, flags.queue, common);
   const { summary } = outcome;
   await writeFile(flags.out, JSON.stringify(outcome.results, null, 2) + "\n");
   const testsPath = flags.tests ?? flags.out.replace(/\.json$/, "") + ".tests.jsonl";
@@ -67,8 +70,16 @@ async function runEval(flags: EvalFlags): Promise<void> {
   log(`wrote ${flags.out} and ${testsPath}`);
   if (flags.json) return writeJson(summary);
   process.stdout.write(`${flags.dataset}: ${summary.samples} samples over ${summary.tasks} tasks\n`);
-  for (const [group, table] of [["base", summary.base], ["plus", summary.plus]] as const) {
-    if (table) process.stdout.write(`${group.padEnd(5)} ${Object.entries(table).map(([k, v]) => `${k} ${(100 * v).toFixed(1)}%`).join("  ")}\n`);
+  for (const [group, table] of [
+    ["base", summary.base],
+    ["plus", summary.plus],
+  ] as const) {
+    if (table)
+      process.stdout.write(
+        `${group.padEnd(5)} ${Object.entries(table)
+          .map(([k, v]) => `${k} ${(100 * v).toFixed(1)}%`)
+          .join("  ")}\n`,
+      );
   }
 }
 

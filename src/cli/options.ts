@@ -20,8 +20,7 @@ function parsed(value: string, valid: (n: number) => boolean, expected: string):
 }
 
 /** A whole number ≥ 0. */
-export const nonNegativeInteger = (value: string): number =>
-  parsed(value, (n) => Number.isInteger(n) && n >= 0, "a non-negative integer");
+export const nonNegativeInteger = (value: string): number => parsed(value, (n) => Number.isInteger(n) && n >= 0, "a non-negative integer");
 
 /** A whole number ≥ 1. */
 export const positiveInteger = (value: string): number => parsed(value, (n) => Number.isInteger(n) && n >= 1, "a positive integer");

@@ -51,7 +51,9 @@ export function registerPairsCommand(program: Command): void {
     .option("--benchmark-file <path>", "the benchmark's own file, for loaders that read one (generic)")
     .option("--split <name>", "the samples' benchmark split")
     .addOption(
-      new Option("--fix <strategy>", "reference, or closest-passing (the passing candidate most similar to the buggy one)").choices(FIX_STRATEGIES).default("reference"),
+      new Option("--fix <strategy>", "reference, or closest-passing (the passing candidate most similar to the buggy one)")
+        .choices(FIX_STRATEGIES)
+        .default("reference"),
     )
     .option("--fallback-to-reference", "with closest-passing: use the reference when no candidate passes");
   addCommonOptions(mine).action(action(async (flags: MineFlags) => runPairs(mineConfig(flags), flags)));
@@ -72,7 +74,9 @@ function addCommonOptions(command: Command): Command {
     .option("--data-dir <dir>", "data folder (default: $SEMTRACE_DATA, then the download cache)")
     .requiredOption("--out <path>", "pairs JSONL to write")
     .addOption(
-      new Option("--keep <kinds>", `failure kinds kept: ${FAILURE_KINDS.join(", ")}`).argParser(choiceList(FAILURE_KINDS)).default([...DEFAULT_KEPT_KINDS], DEFAULT_KEPT_KINDS.join(",")),
+      new Option("--keep <kinds>", `failure kinds kept: ${FAILURE_KINDS.join(", ")}`)
+        .argParser(choiceList(FAILURE_KINDS))
+        .default([...DEFAULT_KEPT_KINDS], DEFAULT_KEPT_KINDS.join(",")),
     )
     .addOption(new Option("--tests <which>", "tests that judge a program").choices(["hidden", "public", "all"]).default("hidden"))
     .option("--tasks <ids>", "comma-separated task ids", commaList)

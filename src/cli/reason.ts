@@ -4,7 +4,16 @@ import { ConfigError } from "../core/errors.js";
 import { parseJsonl, toJsonl } from "../core/jsonl.js";
 import { loadBenchmark } from "../datasets/index.js";
 import { loadRunAnswers } from "../experiments/run-answers.js";
-import { REASON_TASKS, buildQuestions, reasonPredictionSchema, reasonQuestionSchema, scoreReasoning, type ReasonPrediction, type ReasonTask, DEFAULT_PER_PROGRAM } from "../reasoning/index.js";
+import {
+  REASON_TASKS,
+  buildQuestions,
+  reasonPredictionSchema,
+  reasonQuestionSchema,
+  scoreReasoning,
+  type ReasonPrediction,
+  type ReasonTask,
+  DEFAULT_PER_PROGRAM,
+} from "../reasoning/index.js";
 import type { ZodType } from "zod";
 import { action, log, writeJson } from "./output.js";
 import { benchmarkOptionsFrom, commaList, nonNegativeInteger } from "./options.js";
@@ -108,7 +117,8 @@ async function runScore(flags: ScoreFlags): Promise<void> {
 
 /** Predictions from a file, or the first answers of one model and seed in each run folder. */
 async function readPredictions(flags: ScoreFlags): Promise<ReasonPrediction[]> {
-  if ((flags.predictions === undefined) === (flags.run === undefined)) throw new ConfigError("reason score reads either --predictions FILE or --run DIR...; give one of them");
+  if ((flags.predictions === undefined) === (flags.run === undefined))
+    throw new ConfigError("reason score reads either --predictions FILE or --run DIR...; give one of them");
   if (flags.predictions !== undefined) return readRecords(flags.predictions, reasonPredictionSchema);
   const options = { ...(flags.model === undefined ? {} : { model: flags.model }), ...(flags.seed === undefined ? {} : { seed: flags.seed }) };
   return (flags.run ?? []).flatMap((dir) => loadRunAnswers(dir, options));
@@ -123,7 +133,10 @@ async function readRecords<T>(path: string, schema: ZodType<T>): Promise<T[]> {
   return parseJsonl(await readFile(path, "utf8")).map((line) => {
     if (!line.ok) throw new ConfigError(`${path}:${line.lineNumber}: ${line.error}`);
     const parsed = schema.safeParse(line.value);
-    if (!parsed.success) throw new ConfigError(`${path}:${line.lineNumber}: ${parsed.error.issues.map((issue) => `${issue.message} at ${issue.path.join(".") || "(root)"}`).join("; ")}`);
+    if (!parsed.success)
+      throw new ConfigError(
+        `${path}:${line.lineNumber}: ${parsed.error.issues.map((issue) => `${issue.message} at ${issue.path.join(".") || "(root)"}`).join("; ")}`,
+      );
     return parsed.data;
   });
 }

@@ -52,7 +52,13 @@ export function registerRenderCommand(program: Command): void {
     .option("--call <expression>", 'call to trace, e.g. "f(1, [2, 3])"')
     .option("--stdin <text>", "run as a script on this standard input (@FILE reads a file)")
     .option("--expect <value>", "expected result: a Python repr for --call, the expected stdout for --stdin")
-    .option("--format <name>", `representation: ${listRepresentations().map((r) => r.name).join(", ")}, or all`, "next")
+    .option(
+      "--format <name>",
+      `representation: ${listRepresentations()
+        .map((r) => r.name)
+        .join(", ")}, or all`,
+      "next",
+    )
     .option("--budget <tokens>", "shrink the rendering until it fits this many tokens", nonNegativeInteger)
     .option("--tokenizer <name>", "o200k_base, cl100k_base, or a Hugging Face tokenizer.json path", "o200k_base")
     .option("--value-width <chars>", "longest value shown before head…tail elision", nonNegativeInteger)

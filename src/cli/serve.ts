@@ -46,7 +46,11 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
   log(`semtrace serve: listening on ${address} (${runtime.name}, concurrency ${flags.concurrency})`);
   await new Promise<void>((resolve) => {
     // SIGTERM: new requests are refused (503) while the ones in flight finish.
-    const stop = () => void app.close().then(() => runtime.close()).then(resolve);
+    const stop = () =>
+      void app
+        .close()
+        .then(() => runtime.close())
+        .then(resolve);
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);
   });

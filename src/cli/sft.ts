@@ -24,7 +24,9 @@ export function registerSftCommand(program: Command): void {
   const sft = program.command("sft").description("build supervised fine-tuning datasets for trace-informed repair and for trace prediction");
   sft
     .command("build")
-    .description("mine or inject repair pairs and render them in every representation, or trace programs as trace-prediction targets; write LLaMA-Factory, OpenAI and TRL files")
+    .description(
+      "mine or inject repair pairs and render them in every representation, or trace programs as trace-prediction targets; write LLaMA-Factory, OpenAI and TRL files",
+    )
     .argument("<config>", "SFT build config (YAML, see schemas/sft-config.schema.json)")
     .option("--data-dir <dir>", "data folder (default: the config's dataDir, then $SEMTRACE_DATA, then the download cache)")
     .requiredOption("--out <dir>", "output folder")

@@ -20,9 +20,7 @@ function formatEvent(event: TraceEvent): string {
     case "call":
       return `${where}${indent}→ ${event.function}(${changes})`;
     case "return":
-      return event.value
-        ? `${where}${indent}← ${event.function} returns ${event.value.repr}`
-        : `${where}${indent}← ${event.function} exits by exception`;
+      return event.value ? `${where}${indent}← ${event.function} returns ${event.value.repr}` : `${where}${indent}← ${event.function} exits by exception`;
     case "exception":
       return `${where}${indent}! ${event.error?.type}: ${event.error?.message}`;
     default:

@@ -30,7 +30,7 @@ export function registerTraceCommand(program: Command): void {
     .command("trace")
     .description("run a Python program in the sandbox and print its execution trace")
     .argument("[program]", "Python source file")
-    .option("--call <expression>", "call to trace, e.g. \"f(1, [2, 3])\"")
+    .option("--call <expression>", 'call to trace, e.g. "f(1, [2, 3])"')
     .option("--stdin <text>", "run as a script on this standard input (@FILE reads a file)")
     .option("--batch <jobs>", "JSONL of {id, program, call|stdin}; one trace per line, in order")
     .option("--json", "print the trace JSON");

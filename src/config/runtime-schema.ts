@@ -48,7 +48,9 @@ export const TestRunSchema = z.strictObject({
   outcomes: z.array(CallOutcomeSchema),
   stdout: z.string().optional(),
   stdoutTruncated: z.boolean().optional(),
-  stopped: z.discriminatedUnion("kind", [z.strictObject({ kind: z.literal("timeout") }), z.strictObject({ kind: z.literal("crashed"), detail: z.string() })]).optional(),
+  stopped: z
+    .discriminatedUnion("kind", [z.strictObject({ kind: z.literal("timeout") }), z.strictObject({ kind: z.literal("crashed"), detail: z.string() })])
+    .optional(),
 });
 
 /** An execute request as data; the in-process `stopAfter` callback is added by the Runtime interface. */

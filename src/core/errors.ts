@@ -54,10 +54,7 @@ export class ApiCallError extends SemtraceError {
   readonly url: string;
   readonly body: string | undefined;
 
-  constructor(
-    message: string,
-    options: { url: string; status?: number; body?: string; isRetryable: boolean; cause?: unknown },
-  ) {
+  constructor(message: string, options: { url: string; status?: number; body?: string; isRetryable: boolean; cause?: unknown }) {
     super(message, { code: "api-call", cause: options.cause, isRetryable: options.isRetryable });
     this.status = options.status;
     this.url = options.url;

@@ -2,9 +2,7 @@ import { readFile } from "node:fs/promises";
 import { errorMessage } from "./errors.js";
 
 /** One line of a JSONL file: parsed JSON, or the reason it could not be parsed. */
-export type JsonlLine =
-  | { lineNumber: number; ok: true; value: unknown }
-  | { lineNumber: number; ok: false; error: string };
+export type JsonlLine = { lineNumber: number; ok: true; value: unknown } | { lineNumber: number; ok: false; error: string };
 
 /** Splits JSONL text into lines, skipping blank ones; a bad line is reported, not thrown. */
 export function parseJsonl(text: string): JsonlLine[] {

@@ -33,9 +33,7 @@ export function renderPython(value: PyValue): string {
     case "list":
       return `[${value.items.map(renderPython).join(", ")}]`;
     case "tuple":
-      return value.items.length === 1
-        ? `(${renderPython(value.items[0] as PyValue)},)`
-        : `(${value.items.map(renderPython).join(", ")})`;
+      return value.items.length === 1 ? `(${renderPython(value.items[0] as PyValue)},)` : `(${value.items.map(renderPython).join(", ")})`;
     case "set":
       return value.items.length === 0 ? "set()" : `{${value.items.map(renderPython).join(", ")}}`;
     case "frozenset":
@@ -267,7 +265,10 @@ export function hashKey(value: PyValue): string {
       return `(${value.items.map((item) => JSON.stringify(hashKey(item))).join(",")})`;
     case "set":
     case "frozenset":
-      return `{${value.items.map((item) => JSON.stringify(hashKey(item))).sort().join(",")}}`;
+      return `{${value.items
+        .map((item) => JSON.stringify(hashKey(item)))
+        .sort()
+        .join(",")}}`;
     default:
       return `#${uniqueKeys++}`;
   }
@@ -275,7 +276,7 @@ export function hashKey(value: PyValue): string {
 
 function numberKey({ real, imag }: NumericValue): string {
   if (Number.isNaN(imag) || (typeof real === "number" && Number.isNaN(real))) return `#${uniqueKeys++}`;
-  const realKey = typeof real === "bigint" || Number.isInteger(real) && Number.isFinite(real) ? `i${BigInt(real)}` : `f${real}`;
+  const realKey = typeof real === "bigint" || (Number.isInteger(real) && Number.isFinite(real)) ? `i${BigInt(real)}` : `f${real}`;
   return imag === 0 ? realKey : `c${realKey}|${imag}`;
 }
 

@@ -18,14 +18,16 @@ const cruxEvalRowSchema = z.object({
 
 export async function loadCruxEval(options: LoadBenchmarkOptions = {}): Promise<Problem[]> {
   const path = locateBenchmarkFile(options, cruxEvalFile, { fetchName: "cruxeval" });
-  const problems = parseJsonlRows(await readDataText(path), cruxEvalRowSchema, path).map(({ value }): Problem => ({
-    id: value.id,
-    source: { dataset: "cruxeval", version: "1.0" },
-    prompt: value.code,
-    entryPoint: "f",
-    reference: value.code,
-    tests: [createIoTest("base-0", value.input, { expected: value.output, visibility: "hidden", group: "base" })],
-  }));
+  const problems = parseJsonlRows(await readDataText(path), cruxEvalRowSchema, path).map(
+    ({ value }): Problem => ({
+      id: value.id,
+      source: { dataset: "cruxeval", version: "1.0" },
+      prompt: value.code,
+      entryPoint: "f",
+      reference: value.code,
+      tests: [createIoTest("base-0", value.input, { expected: value.output, visibility: "hidden", group: "base" })],
+    }),
+  );
   return selectTasks(problems, options.tasks, "cruxeval");
 }
 

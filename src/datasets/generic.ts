@@ -11,10 +11,7 @@ import { parseJsonlRows, readDataText } from "./read-data.js";
 
 const testCommon = {
   id: z.string().min(1).optional().describe("Unique within the problem; defaults to test-<index>."),
-  visibility: z
-    .enum(["public", "hidden"])
-    .default("hidden")
-    .describe("public tests may be shown to a model; hidden ones only judge."),
+  visibility: z.enum(["public", "hidden"]).default("hidden").describe("public tests may be shown to a model; hidden ones only judge."),
   group: z.enum(["base", "plus"]).default("base").describe("base: the original tests; plus: extra tests."),
 };
 
@@ -69,7 +66,8 @@ export function genericProblemJsonSchema(): Record<string, unknown> {
 }
 
 export async function loadGeneric(options: LoadBenchmarkOptions = {}): Promise<Problem[]> {
-  if (options.path === undefined) throw new ConfigError('Benchmark "generic" needs a path: the JSONL file to read (--benchmark-file FILE on the command line).');
+  if (options.path === undefined)
+    throw new ConfigError('Benchmark "generic" needs a path: the JSONL file to read (--benchmark-file FILE on the command line).');
   const path = locateBenchmarkFile(options, [], { fetchName: "generic" });
   const rows = parseJsonlRows(await readDataText(path), genericProblemSchema, path);
   const seen = new Set<string>();

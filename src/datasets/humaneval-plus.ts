@@ -67,9 +67,7 @@ export function createHumanEvalPlusProblem(row: HumanEvalPlusRow): Problem {
 
 /** Hidden io tests whose expected values come from running the reference. */
 export function createHiddenIoTests(inputs: readonly PyValue[][], group: "base" | "plus", atol: number): IoTest[] {
-  return inputs.map((input, index) =>
-    createIoTest(`${group}-${index}`, renderArguments(input), { atol, visibility: "hidden", group }),
-  );
+  return inputs.map((input, index) => createIoTest(`${group}-${index}`, renderArguments(input), { atol, visibility: "hidden", group }));
 }
 
 export const humanEvalPlusLoader: BenchmarkLoader = {

@@ -39,7 +39,8 @@ const rowSchema = z.looseObject({
 });
 type ExecutionRow = z.output<typeof rowSchema>;
 
-const BASE_IMPORTS = "from typing import *; from collections import *; from itertools import *; from functools import *; import math, heapq, bisect, string, re\n";
+const BASE_IMPORTS =
+  "from typing import *; from collections import *; from itertools import *; from functools import *; import math, heapq, bisect, string, re\n";
 
 export async function loadLiveCodeBenchExecution(options: LoadBenchmarkOptions = {}): Promise<Problem[]> {
   const rows: { row: ExecutionRow; where: string }[] = [];
@@ -91,11 +92,19 @@ export function createExecutionProblem(row: ExecutionRow, where: string): Proble
   const input = row.input.trim();
   const head = `${row.function_name}(`;
   if (!input.startsWith(head) || !input.endsWith(")")) {
-    throw new ConfigError(`${where}: ${row.id}: input is not a call of ${row.function_name}: ${input.slice(0, 80)}`, { issues: [{ path: row.id, message: "input is not a call" }], source: where });
+    throw new ConfigError(`${where}: ${row.id}: input is not a call of ${row.function_name}: ${input.slice(0, 80)}`, {
+      issues: [{ path: row.id, message: "input is not a call" }],
+      source: where,
+    });
   }
   const code = BASE_IMPORTS + normalizeNewlines(row.code);
   const meta: Record<string, unknown> = {};
-  for (const [key, value] of [["questionId", row.question_id], ["problemId", row.problem_id], ["contestId", row.contest_id], ["difficulty", row.difficulty]] as const) {
+  for (const [key, value] of [
+    ["questionId", row.question_id],
+    ["problemId", row.problem_id],
+    ["contestId", row.contest_id],
+    ["difficulty", row.difficulty],
+  ] as const) {
     if (value !== undefined) meta[key] = value;
   }
   if (row.numsteps !== undefined) meta.numsteps = Number(row.numsteps);

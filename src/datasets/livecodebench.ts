@@ -27,14 +27,9 @@ import { renderPython } from "../core/python-value.js";
 import { parseJsonlRows, readDataText } from "./read-data.js";
 
 const releases = [1, 2, 3, 4, 5, 6];
-export const liveCodeBenchSplits = [
-  "release_latest",
-  ...releases.map((release) => `release_v${release}`),
-  ...releases.map((release) => `v${release}`),
-];
+export const liveCodeBenchSplits = ["release_latest", ...releases.map((release) => `release_v${release}`), ...releases.map((release) => `v${release}`)];
 
-const hubInstructions =
-  "Download the Hugging Face dataset livecodebench/code_generation_lite (its test*.jsonl files) into DIR/livecodebench/.";
+const hubInstructions = "Download the Hugging Face dataset livecodebench/code_generation_lite (its test*.jsonl files) into DIR/livecodebench/.";
 
 const rowSchema = z.object({
   question_title: z.string(),
@@ -52,9 +47,7 @@ const rowSchema = z.object({
 
 type LiveCodeBenchRow = z.output<typeof rowSchema>;
 
-const testCasesSchema = z.array(
-  z.object({ input: z.string(), output: z.string(), testtype: z.enum(["stdin", "functional"]) }),
-);
+const testCasesSchema = z.array(z.object({ input: z.string(), output: z.string(), testtype: z.enum(["stdin", "functional"]) }));
 type RawTestCase = z.output<typeof testCasesSchema>[number];
 
 const metadataSchema = z.looseObject({ func_name: z.string().optional() });

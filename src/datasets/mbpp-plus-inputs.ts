@@ -13,9 +13,7 @@ export class InputDeserializationError extends Error {}
 
 type Inputs = PyValue[][];
 
-const tupleEachArgument = new Set([
-  2, 116, 132, 143, 222, 261, 273, 394, 399, 421, 424, 429, 470, 560, 579, 596, 616, 630, 726, 740, 744, 809,
-]);
+const tupleEachArgument = new Set([2, 116, 132, 143, 222, 261, 273, 394, 399, 421, 424, 429, 470, 560, 579, 596, 616, 630, 726, 740, 744, 809]);
 const tupleItemsOfEachArgument = new Set([63, 64, 70, 94, 120, 237, 272, 299, 400, 409, 417, 438, 473, 614, 780]);
 const tupleItemsOfFirstArgument = new Set([75, 413, 444, 753]);
 const tupleSecondArgument = new Set([106, 750]);

@@ -36,11 +36,7 @@ export function parseJsonlRows<Schema extends z.ZodType>(text: string, schema: S
 }
 
 /** Like parseJsonlRows, but numbers keep their exact text (see lossless-json.ts). */
-export function parseLosslessJsonlRows<Schema extends z.ZodType>(
-  text: string,
-  schema: Schema,
-  source: string,
-): Array<Row<z.output<Schema>>> {
+export function parseLosslessJsonlRows<Schema extends z.ZodType>(text: string, schema: Schema, source: string): Array<Row<z.output<Schema>>> {
   const issues: SchemaIssue[] = [];
   const rows: Array<Row<z.output<Schema>>> = [];
   text.split(/\r?\n/).forEach((raw, index) => {

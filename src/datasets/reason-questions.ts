@@ -12,7 +12,8 @@ import { parseJsonlRows, readDataText } from "./read-data.js";
 
 export async function loadReasonQuestions(options: LoadBenchmarkOptions = {}): Promise<Problem[]> {
   const split = requireSplit(reasonQuestionsLoader, options.split);
-  if (options.path === undefined) throw new ConfigError("benchmark reason-questions reads a questions file: give its path (written by `semtrace reason build`)");
+  if (options.path === undefined)
+    throw new ConfigError("benchmark reason-questions reads a questions file: give its path (written by `semtrace reason build`)");
   const rows = parseJsonlRows(await readDataText(options.path), reasonQuestionSchema, options.path);
   const questions = rows.map((row) => row.value).filter((question) => split === "all" || question.task === split);
   return selectTasks(questions.map(questionProblem), options.tasks, "reason-questions");

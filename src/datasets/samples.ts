@@ -73,11 +73,7 @@ export function parseSamples(text: string, options: LoadSamplesOptions = {}): Lo
   return result;
 }
 
-function completeWithPrompt(
-  taskId: string,
-  completion: string | undefined,
-  prompts: ReadonlyMap<string, string>,
-): string | { error: string } {
+function completeWithPrompt(taskId: string, completion: string | undefined, prompts: ReadonlyMap<string, string>): string | { error: string } {
   if (completion === undefined) return { error: "neither `solution` nor `completion` is present" };
   const prompt = prompts.get(taskId);
   if (prompt === undefined) return { error: `\`completion\` needs the prompt of ${taskId}, which is not among the given problems` };

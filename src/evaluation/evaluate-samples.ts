@@ -78,7 +78,8 @@ export async function loadSamplesToEvaluate(options: Omit<EvaluateSamplesOptions
   for (const error of errors) warn(`✖ ${options.samples}:${error.lineNumber}: ${error.message}`);
   const byId = new Map(problems.map((problem) => [problem.id, problem]));
   const wanted = samples.filter((sample) => byId.has(sample.taskId));
-  if (wanted.length < samples.length) warn(`skipping ${samples.length - wanted.length} samples of tasks not in ${options.dataset}${options.tasks ? " --tasks" : ""}`);
+  if (wanted.length < samples.length)
+    warn(`skipping ${samples.length - wanted.length} samples of tasks not in ${options.dataset}${options.tasks ? " --tasks" : ""}`);
   return { byId, wanted };
 }
 

@@ -173,12 +173,7 @@ function oracleFromReference(test: TestCase, run: TestRun, special: ReturnType<t
 }
 
 /** Why the reference's run of a test cannot serve as its oracle, if it cannot. */
-function referenceProblem(
-  response: ExecuteResponse,
-  run: TestRun | undefined,
-  test: TestCase,
-  oracle: TestOracle | undefined,
-): string | undefined {
+function referenceProblem(response: ExecuteResponse, run: TestRun | undefined, test: TestCase, oracle: TestOracle | undefined): string | undefined {
   if (response.loadError) return `reference does not load: ${response.loadError.type}: ${response.loadError.message}`;
   if (!run) return "reference run stopped before this test";
   if (run.stopped?.kind === "timeout") return "reference timed out";
@@ -188,7 +183,8 @@ function referenceProblem(
   if (oracle === undefined) {
     return `reference output has no exact literal form (${outcome?.outcome === "returned" ? outcome.display.type : "none"})`;
   }
-  const statedOracle = test.kind === "assert" || (test.kind === "io" && test.expected !== undefined) || (test.kind === "stdin" && test.expectedStdout !== undefined);
+  const statedOracle =
+    test.kind === "assert" || (test.kind === "io" && test.expected !== undefined) || (test.kind === "stdin" && test.expectedStdout !== undefined);
   if (statedOracle && judgeRun({ ...test, oracle, timeoutMs: 0 }, run).status !== "pass") return "reference fails this test";
   return undefined;
 }
@@ -229,7 +225,8 @@ function reportBudgetMs(expected: PyValue): number {
 }
 
 function elementsOf(value: PyValue): number {
-  if (value.type === "list" || value.type === "tuple" || value.type === "set" || value.type === "frozenset") return value.items.reduce((sum, item) => sum + elementsOf(item), 1);
+  if (value.type === "list" || value.type === "tuple" || value.type === "set" || value.type === "frozenset")
+    return value.items.reduce((sum, item) => sum + elementsOf(item), 1);
   if (value.type === "dict") return value.entries.reduce((sum, [key, item]) => sum + elementsOf(key) + elementsOf(item), 1);
   if (value.type === "str" || value.type === "bytes") return 1 + Math.ceil(value.value.length / 64);
   return 1;

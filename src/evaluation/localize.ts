@@ -54,9 +54,6 @@ export async function localize(
   }
   const spectra = traces.map(({ trace, failed }) => spectrumOf(trace, failed));
   const lines = Object.fromEntries(SBFL_FORMULAS.map((f) => [f, rankLines(spectra, f)])) as Record<SbflFormula, RankedLine[]>;
-  const functions = Object.fromEntries(SBFL_FORMULAS.map((f) => [f, rankFunctions(spectra, lines[f])])) as Record<
-    SbflFormula,
-    RankedFunction[]
-  >;
+  const functions = Object.fromEntries(SBFL_FORMULAS.map((f) => [f, rankFunctions(spectra, lines[f])])) as Record<SbflFormula, RankedFunction[]>;
   return { verdict, traces, spectra, lines, functions };
 }

@@ -50,10 +50,12 @@ export function summarize(evaluations: SampleEvaluation[], ks: number[]): PassAt
     return total / groups.length;
   };
   const table = (passed: (evaluation: SampleEvaluation) => boolean) =>
-    Object.fromEntries(ks.flatMap((k) => {
-      const value = mean(k, passed);
-      return value === undefined ? [] : [[`pass@${k}`, value]];
-    }));
+    Object.fromEntries(
+      ks.flatMap((k) => {
+        const value = mean(k, passed);
+        return value === undefined ? [] : [[`pass@${k}`, value]];
+      }),
+    );
   return {
     tasks: byTask.size,
     samples: evaluations.length,

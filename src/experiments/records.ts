@@ -67,4 +67,3 @@ export function summarizeSpec(spec: ExperimentSpec): RunRecords["summary"] {
     seeds: spec.seeds,
   };
 }
-

@@ -23,8 +23,20 @@ export function loadRunAnswers(runDir: string, options: RunAnswersOptions = {}):
   const store = openRunStore(runDir, { readonly: true });
   try {
     const outcomes = store.outcomes();
-    const model = only(outcomes.map((outcome) => outcome.model), options.model, "model", "--model", runDir);
-    const seed = only(outcomes.map((outcome) => outcome.seed), options.seed, "seed", "--seed", runDir);
+    const model = only(
+      outcomes.map((outcome) => outcome.model),
+      options.model,
+      "model",
+      "--model",
+      runDir,
+    );
+    const seed = only(
+      outcomes.map((outcome) => outcome.seed),
+      options.seed,
+      "seed",
+      "--seed",
+      runDir,
+    );
     const cells = outcomes.filter((outcome) => outcome.model === model && outcome.seed === seed);
     const answers = new Map<string, string>();
     for (const cell of cells) {
@@ -44,6 +56,9 @@ function only<T extends string | number>(values: readonly T[], wanted: T | undef
     if (!distinct.includes(wanted)) throw new ConfigError(`run ${runDir} has no finished cell of ${what} ${wanted}; it has ${distinct.join(", ") || "none"}`);
     return wanted;
   }
-  if (distinct.length !== 1) throw new ConfigError(`run ${runDir} has ${distinct.length === 0 ? "no finished cells" : `${distinct.length} ${what}s (${distinct.join(", ")}): choose one with ${flag}`}`);
+  if (distinct.length !== 1)
+    throw new ConfigError(
+      `run ${runDir} has ${distinct.length === 0 ? "no finished cells" : `${distinct.length} ${what}s (${distinct.join(", ")}): choose one with ${flag}`}`,
+    );
   return distinct[0]!;
 }

@@ -9,13 +9,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { z } from "zod";
-import {
-  AttemptRequestSchema,
-  AttemptResponseSchema,
-  AttemptTimingSchema,
-  BudgetOutcomeSchema,
-  FeedbackRecordSchema,
-} from "../config/attempt-schema.js";
+import { AttemptRequestSchema, AttemptResponseSchema, AttemptTimingSchema, BudgetOutcomeSchema, FeedbackRecordSchema } from "../config/attempt-schema.js";
 import { ProgramVerdictSchema, VerdictSummarySchema } from "../config/verdict-schema.js";
 import { ConfigError, errorMessage } from "../core/errors.js";
 import type { Attempt } from "../scaling/attempt.js";
@@ -157,7 +151,9 @@ export function openRunStore(directory: string, options: OpenRunStoreOptions = {
     database = new Database(path, { readonly: options.readonly === true, fileMustExist: options.readonly === true });
   } catch (error) {
     throw new ConfigError(
-      options.readonly ? `${directory} is not a run directory: cannot open ${path} (${errorMessage(error)})` : `cannot open the run store ${path}: ${errorMessage(error)}`,
+      options.readonly
+        ? `${directory} is not a run directory: cannot open ${path} (${errorMessage(error)})`
+        : `cannot open the run store ${path}: ${errorMessage(error)}`,
       { cause: error },
     );
   }

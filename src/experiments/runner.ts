@@ -78,8 +78,13 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunS
   try {
     store.claim(loaded.hash, stableStringify(loaded.spec));
     const problems = await loadProblems(loaded, options.dataDir);
-    const plan = planExperiment(loaded.spec, problems.map((problem) => problem.id));
-    log(`${loaded.spec.name}: ${problems.length} tasks × ${plan.configs.length} configurations × ${loaded.spec.seeds.length} seed(s) = ${plan.cells.length} cells`);
+    const plan = planExperiment(
+      loaded.spec,
+      problems.map((problem) => problem.id),
+    );
+    log(
+      `${loaded.spec.name}: ${problems.length} tasks × ${plan.configs.length} configurations × ${loaded.spec.seeds.length} seed(s) = ${plan.cells.length} cells`,
+    );
     return await runCells(plan.cells, problems, loaded, store, options);
   } finally {
     store.close();
@@ -143,7 +148,13 @@ async function runPending(
         const key = cellKey(cell);
         try {
           const outcomes = await runCell(cell, byId.get(cell.taskId)!, spec, store.journal(key), resources);
-          store.saveOutcome({ ...key, model: cell.config.modelLabel, representation: cell.config.representation, outcomes, finishedAt: new Date().toISOString() });
+          store.saveOutcome({
+            ...key,
+            model: cell.config.modelLabel,
+            representation: cell.config.representation,
+            outcomes,
+            finishedAt: new Date().toISOString(),
+          });
         } catch (error) {
           store.recordFailure(key, error);
           progress.failed += 1;
@@ -267,7 +278,12 @@ function createJudge(spec: ExperimentSpec, runtime: Runtime): Judge {
   return createProgramJudge(evaluator, { hiddenMode: spec.evaluation.hiddenMode });
 }
 
-async function openModel(model: ModelSpec, loaded: LoadedExperimentSpec, options: RunExperimentOptions, meter: UsageMeter): Promise<{ main: Backend; initial?: Backend }> {
+async function openModel(
+  model: ModelSpec,
+  loaded: LoadedExperimentSpec,
+  options: RunExperimentOptions,
+  meter: UsageMeter,
+): Promise<{ main: Backend; initial?: Backend }> {
   const common: CreateBackendOptions = { meter, ...(options.env ? { env: options.env } : {}) };
   const { provider, model: name } = parseModelId(model.id);
   const providerOptions: CreateBackendOptions =

@@ -28,7 +28,10 @@ const modelSchema = z
   .strictObject({
     id: z.string().min(3).describe("provider:model, e.g. openai:Qwen/Qwen2.5-Coder-7B-Instruct or replay:candidates/humaneval/codellama.jsonl"),
     label: z.string().min(1).optional().describe("name in the report; default: the id"),
-    baseUrls: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional().describe("openai: server base URL(s), e.g. http://127.0.0.1:8000/v1"),
+    baseUrls: z
+      .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+      .optional()
+      .describe("openai: server base URL(s), e.g. http://127.0.0.1:8000/v1"),
     apiKeyEnv: z.string().min(1).optional().describe("openai: environment variable holding the API key (loopback servers need none)"),
     requestTimeoutMs: positiveInt.optional(),
     maxConcurrency: positiveInt.optional().describe("openai: requests in flight at once"),
@@ -78,7 +81,11 @@ const experimentSpecObject = z.strictObject({
     path: z.string().min(1).optional().describe("the benchmark's own file (generic, reason-questions), relative to the spec"),
     tasks: z.array(z.string().min(1)).min(1).optional().describe("only these task ids"),
     limit: positiveInt.optional().describe("only the first N tasks (after `tasks`)"),
-    groups: z.array(z.enum(["base", "plus"])).min(1).optional().describe("keep only these test groups, e.g. [base] for the original tests"),
+    groups: z
+      .array(z.enum(["base", "plus"]))
+      .min(1)
+      .optional()
+      .describe("keep only these test groups, e.g. [base] for the original tests"),
   }),
   task: z
     .strictObject({
@@ -104,13 +111,13 @@ const experimentSpecObject = z.strictObject({
       budget: positiveInt.default(2048).describe("tokens the rendered feedback may take"),
       tokenizer: z.string().min(1).default("o200k_base").describe("o200k_base, cl100k_base or a tokenizer.json path"),
       maxTests: positiveInt.default(3).describe("failing tests traced and shown at most"),
-      maxPassing: positiveInt
-        .default(5)
-        .describe("passing public tests traced at most, for representations that compare with them (sbfl, divergence)"),
+      maxPassing: positiveInt.default(5).describe("passing public tests traced at most, for representations that compare with them (sbfl, divergence)"),
       reference: z
         .boolean()
         .default(false)
-        .describe("also trace the problem's reference solution on the failing inputs for representations that compare with it (divergence): an oracle, off by default"),
+        .describe(
+          "also trace the problem's reference solution on the failing inputs for representations that compare with it (divergence): an oracle, off by default",
+        ),
       render: renderOptionsSchema.optional(),
       limits: limitsSchema.optional().describe("limits of the feedback traces"),
     })
@@ -161,11 +168,19 @@ function checkCombinations(typed: z.output<typeof experimentSpecObject>, context
   typed.strategies.forEach((strategy, index) => {
     const label = strategyLabel(strategy);
     if (labels.has(label)) {
-      context.addIssue({ code: "custom", path: ["strategies", index, "label"], message: `two strategy entries are called ${label}: give one a different label` });
+      context.addIssue({
+        code: "custom",
+        path: ["strategies", index, "label"],
+        message: `two strategy entries are called ${label}: give one a different label`,
+      });
     }
     labels.add(label);
     if (predicting && createStrategy(strategy).usesFeedback) {
-      context.addIssue({ code: "custom", path: ["strategies", index, "kind"], message: `task ${typed.task.name} has no public tests to give feedback on: use parallel` });
+      context.addIssue({
+        code: "custom",
+        path: ["strategies", index, "kind"],
+        message: `task ${typed.task.name} has no public tests to give feedback on: use parallel`,
+      });
     }
     if (predicting && "selection" in strategy && Array.isArray(strategy.selection) && strategy.selection.includes("public-filter")) {
       context.addIssue({ code: "custom", path: ["strategies", index, "selection"], message: `task ${typed.task.name} has no public tests to filter on` });
@@ -180,7 +195,11 @@ function checkCombinations(typed: z.output<typeof experimentSpecObject>, context
     modelLabels.add(label);
     const provider = model.id.slice(0, Math.max(0, model.id.indexOf(":")));
     if (!backendProviders.has(provider) || model.id.length === provider.length + 1) {
-      context.addIssue({ code: "custom", path: ["models", index, "id"], message: `model id "${model.id}" must be <provider>:<model> with a provider among ${backendProviders.names().join(", ")}` });
+      context.addIssue({
+        code: "custom",
+        path: ["models", index, "id"],
+        message: `model id "${model.id}" must be <provider>:<model> with a provider among ${backendProviders.names().join(", ")}`,
+      });
     }
   });
 }
@@ -224,7 +243,17 @@ export async function loadExperimentSpec(path: string): Promise<LoadedExperiment
 }
 
 /** Model settings that change how answers are fetched, not what they are. */
-const OPERATIONAL_MODEL_KEYS = ["baseUrls", "apiKeyEnv", "requestTimeoutMs", "maxConcurrency", "maxRetries", "retryBaseDelayMs", "retryMaxDelayMs", "deadCooldownMs", "cache"] as const;
+const OPERATIONAL_MODEL_KEYS = [
+  "baseUrls",
+  "apiKeyEnv",
+  "requestTimeoutMs",
+  "maxConcurrency",
+  "maxRetries",
+  "retryBaseDelayMs",
+  "retryMaxDelayMs",
+  "deadCooldownMs",
+  "cache",
+] as const;
 
 /**
  * The identity of a spec's results. Settings that cannot change them (concurrency, the sandbox
@@ -234,6 +263,8 @@ const OPERATIONAL_MODEL_KEYS = ["baseUrls", "apiKeyEnv", "requestTimeoutMs", "ma
 export function hashExperimentSpec(spec: ExperimentSpec): string {
   const { concurrency: _concurrency, runtime, models, ...rest } = spec;
   const { poolSize: _poolSize, ...sandbox } = runtime;
-  const results = models.map((model) => Object.fromEntries(Object.entries(model).filter(([key]) => !(OPERATIONAL_MODEL_KEYS as readonly string[]).includes(key))));
+  const results = models.map((model) =>
+    Object.fromEntries(Object.entries(model).filter(([key]) => !(OPERATIONAL_MODEL_KEYS as readonly string[]).includes(key))),
+  );
   return sha256(stableStringify({ ...rest, runtime: sandbox, models: results }));
 }

@@ -17,8 +17,7 @@ export const sharegptRecordSchema = z
   })
   .meta({
     title: "LLaMA-Factory sharegpt record",
-    description:
-      "One line of a sharegpt JSONL file: human/observation turns at odd positions, gpt/function_call turns at even positions.",
+    description: "One line of a sharegpt JSONL file: human/observation turns at odd positions, gpt/function_call turns at even positions.",
   });
 
 const columnName = z.string().min(1);

@@ -94,7 +94,13 @@ export function renderLlamaFactoryTrainingYaml(options: LlamaFactoryTrainingOpti
         ]
       : [];
   const sections: [string, [string, YamlValue][]][] = [
-    ["model", [["model_name_or_path", options.modelNameOrPath], ["trust_remote_code", options.trustRemoteCode]]],
+    [
+      "model",
+      [
+        ["model_name_or_path", options.modelNameOrPath],
+        ["trust_remote_code", options.trustRemoteCode],
+      ],
+    ],
     [
       "method",
       [

@@ -7,11 +7,7 @@ import { join } from "node:path";
 import { ConfigError } from "../core/errors.js";
 import { renderJson, renderJsonl, writeTextFile } from "./files.js";
 import type { DatasetInfoEntry, SharegptRecord } from "./llama-factory-schemas.js";
-import {
-  parseLlamaFactoryTrainingOptions,
-  renderLlamaFactoryTrainingYaml,
-  type LlamaFactoryTrainingInput,
-} from "./llama-factory-training.js";
+import { parseLlamaFactoryTrainingOptions, renderLlamaFactoryTrainingYaml, type LlamaFactoryTrainingInput } from "./llama-factory-training.js";
 import { assertChatShape, sftFileName, type SftDataset, type SftExample } from "./sft-example.js";
 
 /** The sharegpt tags written into every dataset_info.json entry (LLaMA-Factory's defaults, made explicit). */
@@ -84,11 +80,7 @@ export interface LlamaFactoryExportOptions {
  * `<representation>.<split>.<full|lora>.yaml` per dataset and fine-tuning type, all in
  * `directory`. Returns the paths written, in writing order.
  */
-export async function writeLlamaFactoryExport(
-  directory: string,
-  datasets: readonly SftDataset[],
-  options: LlamaFactoryExportOptions = {},
-): Promise<string[]> {
+export async function writeLlamaFactoryExport(directory: string, datasets: readonly SftDataset[], options: LlamaFactoryExportOptions = {}): Promise<string[]> {
   const datasetInfo = renderDatasetInfo(datasets);
   const training = options.training === undefined ? undefined : parseLlamaFactoryTrainingOptions(options.training);
   const datasetDirectory = options.datasetDirectory ?? directory;
@@ -103,10 +95,7 @@ export async function writeLlamaFactoryExport(
           ]);
         });
   const files: [string, string][] = [
-    ...datasets.map((dataset): [string, string] => [
-      sftFileName(dataset.representation, dataset.split),
-      renderSharegptJsonl(dataset.examples),
-    ]),
+    ...datasets.map((dataset): [string, string] => [sftFileName(dataset.representation, dataset.split), renderSharegptJsonl(dataset.examples)]),
     ["dataset_info.json", datasetInfo],
     ...yamls,
   ];

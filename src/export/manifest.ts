@@ -34,9 +34,7 @@ export const sftManifestSchema = z
     pairCounts: counts,
     droppedPairs: counts,
     tokenStatistics: z.record(z.string(), tokenStatisticsSchema),
-    similarityHistogram: z
-      .array(z.strictObject({ lower: z.number(), upper: z.number(), count }))
-      .length(10),
+    similarityHistogram: z.array(z.strictObject({ lower: z.number(), upper: z.number(), count })).length(10),
   })
   .meta({ title: "semtrace SFT export manifest" });
 
@@ -70,18 +68,13 @@ export function buildManifest(input: ManifestInput): SftManifest {
     versions: { semtrace: loadSemtraceVersion(), node: process.versions.node, ...sortedRecord(runtimeVersions) },
     pairCounts: sortedRecord(input.pairCounts),
     droppedPairs: sortedRecord(input.droppedPairs),
-    tokenStatistics: sortedRecord(
-      Object.fromEntries(Object.entries(input.tokenCounts).map(([name, values]) => [name, tokenStatistics(values)])),
-    ),
+    tokenStatistics: sortedRecord(Object.fromEntries(Object.entries(input.tokenCounts).map(([name, values]) => [name, tokenStatistics(values)]))),
     similarityHistogram: similarityHistogram(input.similarities),
   };
   const checked = sftManifestSchema.safeParse(manifest);
   if (!checked.success) {
     const issues = checked.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
-    throw new ConfigError(
-      `invalid manifest input: ${issues.map((issue) => `${issue.message} (at ${issue.path})`).join("; ")}`,
-      { issues },
-    );
+    throw new ConfigError(`invalid manifest input: ${issues.map((issue) => `${issue.message} (at ${issue.path})`).join("; ")}`, { issues });
   }
   return manifest;
 }

@@ -62,8 +62,7 @@ export function sftFileName(representation: string, split: string): string {
   ] as const) {
     if (!SAFE_NAME.test(name)) {
       throw new ConfigError(
-        `${what} name ${JSON.stringify(name)} is not safe in a file name; ` +
-          `use letters, digits, "_", "." and "-" (e.g. the split slugs of SPLIT_SLUGS)`,
+        `${what} name ${JSON.stringify(name)} is not safe in a file name; ` + `use letters, digits, "_", "." and "-" (e.g. the split slugs of SPLIT_SLUGS)`,
       );
     }
   }

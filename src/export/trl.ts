@@ -32,11 +32,7 @@ export function renderTrlJsonl(examples: readonly SftExample[], options: TrlExpo
 }
 
 /** Writes `<representation>.<split>.jsonl` per dataset into `directory`; returns the paths. */
-export async function writeTrlExport(
-  directory: string,
-  datasets: readonly SftDataset[],
-  options: TrlExportOptions = {},
-): Promise<string[]> {
+export async function writeTrlExport(directory: string, datasets: readonly SftDataset[], options: TrlExportOptions = {}): Promise<string[]> {
   const paths: string[] = [];
   for (const dataset of datasets) {
     const path = join(directory, sftFileName(dataset.representation, dataset.split));

@@ -22,9 +22,7 @@ export interface ModelId {
 export function parseModelId(id: string): ModelId {
   const colon = id.indexOf(":");
   if (colon <= 0 || colon === id.length - 1) {
-    throw new ConfigError(
-      `model id "${id}" is not of the form provider:model (for example openai:Qwen/Qwen2.5-Coder-7B-Instruct)`,
-    );
+    throw new ConfigError(`model id "${id}" is not of the form provider:model (for example openai:Qwen/Qwen2.5-Coder-7B-Instruct)`);
   }
   return { provider: id.slice(0, colon), model: id.slice(colon + 1) };
 }
@@ -39,11 +37,7 @@ export function requestedChoices(request: ChatRequest): number {
 }
 
 /** Validates backend options at the boundary, so a bad config names the offending field. */
-export function parseBackendOptions<Schema extends z.ZodType>(
-  schema: Schema,
-  value: unknown,
-  what: string,
-): z.output<Schema> {
+export function parseBackendOptions<Schema extends z.ZodType>(schema: Schema, value: unknown, what: string): z.output<Schema> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw new ConfigError(`invalid ${what} options`, {

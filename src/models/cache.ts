@@ -5,15 +5,7 @@ import { z } from "zod";
 import { ConfigError, errorMessage } from "../core/errors.js";
 import { sha256, stableStringify } from "../core/hash.js";
 import { type ChatCacheEntry, ChatCacheEntrySchema } from "../config/chat-schema.js";
-import {
-  type Backend,
-  type ChatChoice,
-  type ChatRequest,
-  type ChatResponse,
-  type TokenUsage,
-  parseModelId,
-  requestedChoices,
-} from "./backend.js";
+import { type Backend, type ChatChoice, type ChatRequest, type ChatResponse, type TokenUsage, parseModelId, requestedChoices } from "./backend.js";
 
 /** Bump when the key recipe or the stored row changes: old rows then simply stop matching. */
 export const CACHE_KEY_VERSION = "semtrace-chat-cache-v2";
@@ -47,9 +39,7 @@ function normalizeRequest(request: ChatRequest): Record<string, unknown> {
  */
 export function createCacheKey(backendId: string, request: ChatRequest, sampleIndex: number): string {
   const { provider, model } = parseModelId(backendId);
-  return sha256(
-    stableStringify({ version: CACHE_KEY_VERSION, provider, model, request: normalizeRequest(request), sample: sampleIndex }),
-  );
+  return sha256(stableStringify({ version: CACHE_KEY_VERSION, provider, model, request: normalizeRequest(request), sample: sampleIndex }));
 }
 
 /** A stored row: the sample's ChatCacheEntry as JSON, so every field of the entry survives the store. */
@@ -181,9 +171,7 @@ export function withCache(backend: Backend, options: CacheOptions): Backend {
     id: backend.id,
     async complete(request) {
       const wanted = requestedChoices(request);
-      const flightKey = sha256(
-        stableStringify({ request: normalizeRequest(request), chain: request.metadata?.chain ?? 0, n: wanted }),
-      );
+      const flightKey = sha256(stableStringify({ request: normalizeRequest(request), chain: request.metadata?.chain ?? 0, n: wanted }));
       const shared = inFlight.get(flightKey);
       if (shared !== undefined) {
         const started = performance.now();

@@ -44,11 +44,7 @@ export function createFleet(urls: readonly string[], options: FleetOptions): Fle
     let best: ServerSlot | undefined;
     for (const server of servers) {
       if (!isLive(server, now)) continue;
-      if (
-        best === undefined ||
-        server.outstanding < best.outstanding ||
-        (server.outstanding === best.outstanding && server.assigned < best.assigned)
-      ) {
+      if (best === undefined || server.outstanding < best.outstanding || (server.outstanding === best.outstanding && server.assigned < best.assigned)) {
         best = server;
       }
     }

@@ -2,15 +2,7 @@ import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUse
 import pLimit from "p-limit";
 import { z } from "zod";
 import { ApiCallError, ConfigError, errorMessage } from "../core/errors.js";
-import {
-  type Backend,
-  type ChatChoice,
-  type ChatRequest,
-  type ChatResponse,
-  type TokenUsage,
-  parseBackendOptions,
-  requestedChoices,
-} from "./backend.js";
+import { type Backend, type ChatChoice, type ChatRequest, type ChatResponse, type TokenUsage, parseBackendOptions, requestedChoices } from "./backend.js";
 import { type FleetLease, createFleet } from "./fleet.js";
 import { type RetryDecision, computeBackoffMs, parseRetryAfter, runWithRetries } from "./retry.js";
 
@@ -72,9 +64,7 @@ export function createOpenAiBackend(input: OpenAiBackendOptions, env: NodeJS.Pro
   const baseUrls = options.baseUrls.map((url) => url.replace(/\/+$/, ""));
   const apiKey = resolveApiKey(options.apiKeyEnv, baseUrls, env);
   // Retries are ours (runWithRetries), so the client must never retry on its own.
-  const clients = new Map(
-    baseUrls.map((url) => [url, new OpenAI({ apiKey, baseURL: url, maxRetries: 0, timeout: options.requestTimeoutMs })]),
-  );
+  const clients = new Map(baseUrls.map((url) => [url, new OpenAI({ apiKey, baseURL: url, maxRetries: 0, timeout: options.requestTimeoutMs })]));
   const fleet = createFleet(baseUrls, { deadCooldownMs: options.deadCooldownMs });
   const limit = pLimit(options.maxConcurrency);
 
@@ -141,13 +131,7 @@ function resolveApiKey(variable: string, baseUrls: readonly string[], env: NodeJ
 
 function isLoopback(url: string): boolean {
   const host = new URL(url).hostname;
-  return (
-    host === "localhost" ||
-    host.endsWith(".localhost") ||
-    host === "[::1]" ||
-    host === "0.0.0.0" ||
-    /^127\.\d+\.\d+\.\d+$/.test(host)
-  );
+  return host === "localhost" || host.endsWith(".localhost") || host === "[::1]" || host === "0.0.0.0" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 function endpointOf(baseUrl: string): string {
@@ -158,12 +142,7 @@ function endpointOf(baseUrl: string): string {
  * `chainOffset` choices have been received already; a fixed seed would make a follow-up
  * request repeat them, so follow-ups shift the seed by that count.
  */
-function wireBody(
-  options: ResolvedOptions,
-  request: ChatRequest,
-  n: number,
-  chainOffset: number,
-): OpenAI.ChatCompletionCreateParamsNonStreaming {
+function wireBody(options: ResolvedOptions, request: ChatRequest, n: number, chainOffset: number): OpenAI.ChatCompletionCreateParamsNonStreaming {
   const body: OpenAI.ChatCompletionCreateParamsNonStreaming = {
     model: options.model,
     messages: request.messages.map((message) => ({ role: message.role, content: message.content })),

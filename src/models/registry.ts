@@ -2,12 +2,7 @@ import { createRegistry } from "../core/registry.js";
 import { type Backend, parseModelId } from "./backend.js";
 import { type CacheOptions, withCache } from "./cache.js";
 import { type OpenAiBackendOptions, createOpenAiBackend } from "./openai-backend.js";
-import {
-  type ReplayBackendOptions,
-  createReplayRecorder,
-  loadReplayBackend,
-  withReplayRecording,
-} from "./replay-backend.js";
+import { type ReplayBackendOptions, createReplayRecorder, loadReplayBackend, withReplayRecording } from "./replay-backend.js";
 import { type UsageMeter, withUsageMeter } from "./usage.js";
 
 export interface CreateBackendOptions {

@@ -3,13 +3,7 @@ import { dirname } from "node:path";
 import { z } from "zod";
 import { ConfigError, DataNotFoundError, type SchemaIssue, SemtraceError, errorMessage } from "../core/errors.js";
 import { loadJsonl, type JsonlLine } from "../core/jsonl.js";
-import {
-  type Backend,
-  type ChatRequest,
-  type ChatResponse,
-  parseBackendOptions,
-  requestedChoices,
-} from "./backend.js";
+import { type Backend, type ChatRequest, type ChatResponse, parseBackendOptions, requestedChoices } from "./backend.js";
 
 /**
  * A recorded completion. Sample files from EvalPlus (`{task_id, solution}` or
@@ -163,15 +157,8 @@ function requireKey(request: ChatRequest): { taskId: string; round: number; chai
  * choices returns the recordings (t, r, c), (t, r, c+1), …, (t, r, c+n-1): with a samples
  * file, chain k is the task's k-th sample in file order.
  */
-export function createReplayBackend(
-  records: readonly ReplayRecord[],
-  input: Omit<ReplayBackendOptions, "path"> & { path?: string },
-): Backend {
-  const options = parseBackendOptions(
-    replayBackendOptionsSchema,
-    { ...input, path: input.path ?? "(records)" },
-    "replay backend",
-  );
+export function createReplayBackend(records: readonly ReplayRecord[], input: Omit<ReplayBackendOptions, "path"> & { path?: string }): Backend {
+  const options = parseBackendOptions(replayBackendOptionsSchema, { ...input, path: input.path ?? "(records)" }, "replay backend");
   const tasks = indexRecords(records);
 
   function find(taskId: string, round: number, chain: number): string {
@@ -186,7 +173,7 @@ export function createReplayBackend(
       task === undefined
         ? `replay file ${options.path} has no recording for task ${taskId} (round ${round}, chain ${chain})`
         : `replay file ${options.path} has no recording for task ${taskId} round ${round} chain ${chain}; ` +
-          `set onMissing: repeat-last to reuse the task's latest recording`,
+            `set onMissing: repeat-last to reuse the task's latest recording`,
       { taskId, round, chain },
     );
   }

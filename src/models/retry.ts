@@ -58,10 +58,7 @@ export async function runWithRetries<T>(operation: (attempt: number) => Promise<
       if (!decision.retryable) throw error;
       errors.push(error);
       if (attempt >= options.maxRetries) {
-        throw new RetryError(
-          `${options.description} failed after ${errors.length} attempts; last error: ${errorMessage(error)}`,
-          { errors },
-        );
+        throw new RetryError(`${options.description} failed after ${errors.length} attempts; last error: ${errorMessage(error)}`, { errors });
       }
       if (decision.delayMs > 0) await sleep(decision.delayMs);
     }

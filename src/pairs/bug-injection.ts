@@ -23,11 +23,7 @@ export interface InjectionOptions extends PairSelectionOptions {
   operators?: readonly MutationOperator[];
 }
 
-export async function injectPairs(
-  problems: readonly Problem[],
-  benchmark: string,
-  options: InjectionOptions,
-): Promise<PairSearchResult> {
+export async function injectPairs(problems: readonly Problem[], benchmark: string, options: InjectionOptions): Promise<PairSearchResult> {
   const dropped = createDropCounter();
   const keep = new Set(options.keep ?? DEFAULT_KEPT_KINDS);
   const planned = problems.map((problem) => ({ problem, mutants: mutantsOf(problem, options) }));

@@ -210,11 +210,13 @@ function negation(expression: SyntaxNode): string {
  */
 function wrongVariable(root: SyntaxNode): SourceEdit[] {
   return collectScopes(root).flatMap((scope) =>
-    scope.uses.filter((use) => use.parent?.type !== "return_statement").flatMap((use) =>
-      namesBoundBefore(scope, use.startIndex)
-        .filter((name) => name !== use.text)
-        .map((name) => edit(use, name, `${snippet(use.text)} → ${snippet(name)}`)),
-    ),
+    scope.uses
+      .filter((use) => use.parent?.type !== "return_statement")
+      .flatMap((use) =>
+        namesBoundBefore(scope, use.startIndex)
+          .filter((name) => name !== use.text)
+          .map((name) => edit(use, name, `${snippet(use.text)} → ${snippet(name)}`)),
+      ),
   );
 }
 
@@ -292,9 +294,7 @@ function changeConstant(root: SyntaxNode): SourceEdit[] {
     const value = decimalValue(node);
     if (value === undefined) return [];
     const replacements = value >= 1n ? [value + 1n, value - 1n] : [value + 1n];
-    return replacements
-      .map(String)
-      .map((replacement) => edit(node, replacement, `${snippet(node.text)} → ${snippet(replacement)}`));
+    return replacements.map(String).map((replacement) => edit(node, replacement, `${snippet(node.text)} → ${snippet(replacement)}`));
   });
 }
 
@@ -334,18 +334,14 @@ const BOOLEAN_TYPES = new Set(["comparison_operator", "boolean_operator", "not_o
  */
 function swapReturn(root: SyntaxNode): SourceEdit[] {
   return collectScopes(root).flatMap((scope) => {
-    const values = scope.returns
-      .map((statement) => namedChildren(statement)[0])
-      .filter((value): value is SyntaxNode => value !== undefined);
+    const values = scope.returns.map((statement) => namedChildren(statement)[0]).filter((value): value is SyntaxNode => value !== undefined);
     return values.flatMap((value) => {
       const alternatives = new Set<string>();
       if (BOOLEAN_TYPES.has(value.type)) alternatives.add(negation(value));
       values.forEach((other) => alternatives.add(other.text));
       namesBoundBefore(scope, value.startIndex).forEach((name) => alternatives.add(name));
       alternatives.delete(value.text);
-      return [...alternatives].map((replacement) =>
-        edit(value, replacement, `return ${snippet(value.text)} → return ${snippet(replacement)}`),
-      );
+      return [...alternatives].map((replacement) => edit(value, replacement, `return ${snippet(value.text)} → return ${snippet(replacement)}`));
     });
   });
 }

@@ -15,14 +15,7 @@ import type { Problem, TestVisibility } from "../core/problem.js";
 import type { Evaluator } from "../evaluation/evaluator-types.js";
 import { judgeProgram, type ProgramJudgment } from "./program-judgment.js";
 import type { PythonParser } from "./python-parser.js";
-import {
-  DEFAULT_KEPT_KINDS,
-  type FailingTest,
-  type FailureKind,
-  type FixStrategy,
-  type PairOrigin,
-  type RepairPair,
-} from "./repair-pair.js";
+import { DEFAULT_KEPT_KINDS, type FailingTest, type FailureKind, type FixStrategy, type PairOrigin, type RepairPair } from "./repair-pair.js";
 import { tokenSimilarity } from "./similarity.js";
 
 export interface MiningCandidate {
@@ -76,10 +69,7 @@ interface JudgedCandidate extends MiningCandidate {
   tokens: string[];
 }
 
-export async function judgeAll(
-  programs: readonly { problem: Problem; program: string }[],
-  options: PairSelectionOptions,
-): Promise<ProgramJudgment[]> {
+export async function judgeAll(programs: readonly { problem: Problem; program: string }[], options: PairSelectionOptions): Promise<ProgramJudgment[]> {
   const limit = pLimit(options.concurrency ?? DEFAULT_CONCURRENCY);
   let done = 0;
   return Promise.all(
@@ -235,10 +225,7 @@ function keptReason(parts: PairParts): string {
   const first = judgment.failingTests[0] as FailingTest | undefined;
   const failing = `fails ${judgment.failingTests.length} of the ${judgment.testsRun} tests run`;
   const kind = `${judgment.kind}${first === undefined ? "" : `, first on ${first.testId}`}`;
-  const fixedBy =
-    parts.fix.kind === "reference"
-      ? "the reference solution"
-      : `the most similar passing program, ${describeOrigin(parts.fix.origin)}`;
+  const fixedBy = parts.fix.kind === "reference" ? "the reference solution" : `the most similar passing program, ${describeOrigin(parts.fix.origin)}`;
   return `${describeOrigin(parts.origin)} ${failing} (${kind}); fixed by ${fixedBy}, similarity ${parts.similarity.toFixed(3)}`;
 }
 

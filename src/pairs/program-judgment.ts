@@ -16,9 +16,7 @@ import { FAILURE_KINDS, type FailingTest, type FailureKind } from "./repair-pair
 
 export type PreparedTest = PreparedProblem["tests"][number];
 
-export type ProgramJudgment =
-  | { passed: true; testsRun: number }
-  | { passed: false; kind: FailureKind; failingTests: FailingTest[]; testsRun: number };
+export type ProgramJudgment = { passed: true; testsRun: number } | { passed: false; kind: FailureKind; failingTests: FailingTest[]; testsRun: number };
 
 export interface JudgeOptions {
   /** Which tests judge a program (default: the hidden ones, as EvalPlus scores). */
@@ -27,12 +25,7 @@ export interface JudgeOptions {
 
 const SYNTAX_ERRORS = new Set(["SyntaxError", "IndentationError", "TabError"]);
 
-export async function judgeProgram(
-  evaluator: Evaluator,
-  problem: Problem,
-  program: string,
-  options: JudgeOptions = {},
-): Promise<ProgramJudgment> {
+export async function judgeProgram(evaluator: Evaluator, problem: Problem, program: string, options: JudgeOptions = {}): Promise<ProgramJudgment> {
   const visibility = options.visibility ?? "hidden";
   const prepared = await evaluator.prepare(problem);
   const selected = prepared.tests.filter((test) => visibility === "all" || test.visibility === visibility);
@@ -112,8 +105,5 @@ function kindOfTest(test: FailingTest): FailureKind {
 }
 
 export function mostSevere(kinds: readonly FailureKind[]): FailureKind {
-  return kinds.reduce<FailureKind>(
-    (worst, kind) => (FAILURE_KINDS.indexOf(kind) > FAILURE_KINDS.indexOf(worst) ? kind : worst),
-    "wrong-answer",
-  );
+  return kinds.reduce<FailureKind>((worst, kind) => (FAILURE_KINDS.indexOf(kind) > FAILURE_KINDS.indexOf(worst) ? kind : worst), "wrong-answer");
 }

@@ -26,10 +26,10 @@ let parserPromise: Promise<PythonParser> | undefined;
 export function loadPythonParser(): Promise<PythonParser> {
   parserPromise ??= createPythonParser().catch((error: unknown) => {
     parserPromise = undefined;
-    throw new SemtraceError(
-      "could not load the tree-sitter Python grammar; reinstall the web-tree-sitter and tree-sitter-python packages",
-      { code: "parser-unavailable", cause: error },
-    );
+    throw new SemtraceError("could not load the tree-sitter Python grammar; reinstall the web-tree-sitter and tree-sitter-python packages", {
+      code: "parser-unavailable",
+      cause: error,
+    });
   });
   return parserPromise;
 }

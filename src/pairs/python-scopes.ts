@@ -37,12 +37,7 @@ const OPAQUE_TYPES = new Set([
   "future_import_statement",
   "parameters",
 ]);
-const COMPREHENSION_TYPES = new Set([
-  "list_comprehension",
-  "set_comprehension",
-  "dictionary_comprehension",
-  "generator_expression",
-]);
+const COMPREHENSION_TYPES = new Set(["list_comprehension", "set_comprehension", "dictionary_comprehension", "generator_expression"]);
 /** Node types through which a binding target reaches its identifiers (not subscripts or attributes). */
 const PATTERN_TYPES = new Set([
   "pattern_list",
@@ -107,9 +102,7 @@ function analyzeScope(scopeNode: SyntaxNode, body: SyntaxNode | null): Scope {
 
   return {
     node: scopeNode,
-    bindings: [...bindings]
-      .filter(([name]) => !EXCLUDED_NAMES.has(name))
-      .map(([name, firstIndex]) => ({ name, firstIndex })),
+    bindings: [...bindings].filter(([name]) => !EXCLUDED_NAMES.has(name)).map(([name, firstIndex]) => ({ name, firstIndex })),
     uses: candidates.filter((node) => bindings.has(node.text) && !EXCLUDED_NAMES.has(node.text)),
     returns,
   };
@@ -154,8 +147,7 @@ function patternIdentifiers(node: SyntaxNode | null): SyntaxNode[] {
 function parameterIdentifiers(parameters: SyntaxNode): SyntaxNode[] {
   return nonNull(parameters.namedChildren).flatMap((parameter) => {
     if (parameter.type === "identifier") return [parameter];
-    const name =
-      parameter.childForFieldName("name") ?? nonNull(parameter.namedChildren).find((child) => child.type === "identifier");
+    const name = parameter.childForFieldName("name") ?? nonNull(parameter.namedChildren).find((child) => child.type === "identifier");
     return name === undefined || name === null || name.type !== "identifier" ? [] : [name];
   });
 }

@@ -51,9 +51,12 @@ export async function connectQueue(url: string, options: ConnectOptions = {}): P
     await connection.ping();
   } catch (error) {
     connection.disconnect();
-    throw new QueueUnavailableError(`cannot reach the queue at ${redacted(url)}: ${errorMessage(lastError ?? error)}. Is redis-server running there (or the tunnel to it open)?`, {
-      cause: lastError ?? error,
-    });
+    throw new QueueUnavailableError(
+      `cannot reach the queue at ${redacted(url)}: ${errorMessage(lastError ?? error)}. Is redis-server running there (or the tunnel to it open)?`,
+      {
+        cause: lastError ?? error,
+      },
+    );
   }
   return connection;
 }

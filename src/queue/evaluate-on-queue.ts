@@ -65,7 +65,9 @@ export async function evaluateSamplesOnQueue(options: EvaluateOnQueueOptions): P
     },
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
-  const evaluations = wanted.map((sample, index): SampleEvaluation => ({ taskId: sample.taskId, index: sample.index, solution: sample.solution, ...results.get(idOf[index]!.id)! }));
+  const evaluations = wanted.map(
+    (sample, index): SampleEvaluation => ({ taskId: sample.taskId, index: sample.index, solution: sample.solution, ...results.get(idOf[index]!.id)! }),
+  );
   return evaluationResult(byId, evaluations, options, options.runtime);
 }
 
@@ -90,7 +92,12 @@ function readJournal(path: string, ids: ReadonlySet<string>, warn: ((message: st
 }
 
 /** The problems of the jobs still to run. */
-function neededProblems(byId: ReadonlyMap<string, Problem>, wanted: readonly SampleRecord[], jobs: ReadonlyMap<string, Job>, idOf: readonly { id: string }[]): Problem[] {
+function neededProblems(
+  byId: ReadonlyMap<string, Problem>,
+  wanted: readonly SampleRecord[],
+  jobs: ReadonlyMap<string, Job>,
+  idOf: readonly { id: string }[],
+): Problem[] {
   const taskIds = new Set(wanted.filter((_, index) => jobs.has(idOf[index]!.id)).map((sample) => sample.taskId));
   return [...taskIds].map((taskId) => byId.get(taskId)!);
 }

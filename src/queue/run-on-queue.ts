@@ -43,7 +43,10 @@ export async function runExperimentOnQueue(options: RunOnQueueOptions): Promise<
   try {
     store.claim(loaded.hash, stableStringify(loaded.spec));
     const problems = await loadProblems(loaded, options.dataDir);
-    const plan = planExperiment(loaded.spec, problems.map((problem) => problem.id));
+    const plan = planExperiment(
+      loaded.spec,
+      problems.map((problem) => problem.id),
+    );
     options.onLog?.(`${loaded.spec.name}: ${plan.cells.length} cells through the queue ${queueName(loaded.spec.runtime.name)}`);
     const progress: RunProgress = { total: plan.cells.length, done: 0, resumed: 0, failed: 0 };
     const jobs = cellJobs(plan.cells, problems, loaded, store, options.dataDir, progress);
@@ -112,11 +115,21 @@ function saveResult(store: RunStore, cell: Cell, result: RunResult): void {
   const journal = store.journal(key);
   for (const attempt of result.attempts) if (journal.get(attempt) === undefined) journal.put(attempt);
   if ("error" in result) store.recordFailure(key, result.error);
-  else store.saveOutcome({ ...key, model: cell.config.modelLabel, representation: cell.config.representation, outcomes: result.outcomes, finishedAt: new Date().toISOString() });
+  else
+    store.saveOutcome({
+      ...key,
+      model: cell.config.modelLabel,
+      representation: cell.config.representation,
+      outcomes: result.outcomes,
+      finishedAt: new Date().toISOString(),
+    });
 }
 
 /** A worker's side: opens a spec's resources once and runs its cells. */
-export function createCellRunner(options: { env?: NodeJS.ProcessEnv } = {}): { run(job: RunJob, problem: Problem): Promise<RunResult>; close(): Promise<void> } {
+export function createCellRunner(options: { env?: NodeJS.ProcessEnv } = {}): {
+  run(job: RunJob, problem: Problem): Promise<RunResult>;
+  close(): Promise<void>;
+} {
   const opened = new Map<string, Promise<{ loaded: LoadedExperimentSpec; resources: RunResources }>>();
   const open = (job: RunJob) => {
     let entry = opened.get(job.spec);
@@ -125,7 +138,12 @@ export function createCellRunner(options: { env?: NodeJS.ProcessEnv } = {}): { r
       const loaded: LoadedExperimentSpec = { spec, path: "queued experiment spec", directory: job.specDirectory, hash: hashExperimentSpec(spec) };
       // A worker's own response cache: the client's run directory is on another machine.
       const outDir = join(semtraceCacheDir(), "worker", loaded.hash);
-      entry = openResources(loaded, { specPath: loaded.path, outDir, ...(job.dataDir === undefined ? {} : { dataDir: job.dataDir }), ...(options.env ? { env: options.env } : {}) }).then((resources) => ({ loaded, resources }));
+      entry = openResources(loaded, {
+        specPath: loaded.path,
+        outDir,
+        ...(job.dataDir === undefined ? {} : { dataDir: job.dataDir }),
+        ...(options.env ? { env: options.env } : {}),
+      }).then((resources) => ({ loaded, resources }));
       opened.set(job.spec, entry);
       entry.catch(() => opened.delete(job.spec));
     }

@@ -68,7 +68,10 @@ export async function submitJobs<Result>(options: SubmitJobsOptions<Result>): Pr
     await collect(options, queue, events, [connection, eventsConnection], timers);
   } catch (error) {
     if ([connection, eventsConnection].some((client) => client.status === "end") && !(error instanceof QueueUnavailableError)) {
-      throw new QueueUnavailableError(`lost the queue at ${redacted(options.url)} (${errorMessage(error)}); the results received so far are kept, run the same command again to resume`, { cause: error });
+      throw new QueueUnavailableError(
+        `lost the queue at ${redacted(options.url)} (${errorMessage(error)}); the results received so far are kept, run the same command again to resume`,
+        { cause: error },
+      );
     }
     throw error;
   } finally {
@@ -79,7 +82,13 @@ export async function submitJobs<Result>(options: SubmitJobsOptions<Result>): Pr
   }
 }
 
-async function collect<Result>(options: SubmitJobsOptions<Result>, queue: Queue, events: QueueEvents, connections: Redis[], timers: NodeJS.Timeout[]): Promise<void> {
+async function collect<Result>(
+  options: SubmitJobsOptions<Result>,
+  queue: Queue,
+  events: QueueEvents,
+  connections: Redis[],
+  timers: NodeJS.Timeout[],
+): Promise<void> {
   const pending = new Set(options.jobs.keys());
   const total = pending.size + (options.resumed ?? 0);
   const attempts = options.attempts ?? 3;
@@ -108,19 +117,28 @@ async function collect<Result>(options: SubmitJobsOptions<Result>, queue: Queue,
   const failed = async (id: string, reason: string) => {
     if (!pending.has(id)) return;
     const job = await BullJob.fromId(queue, id);
-    if (job && (await job.getState()) === "failed") fail(new QueueJobError(`job ${id} failed on the workers: ${reason}. Running the same command again retries it.`));
+    if (job && (await job.getState()) === "failed")
+      fail(new QueueJobError(`job ${id} failed on the workers: ${reason}. Running the same command again retries it.`));
   };
   events.on("completed", ({ jobId, returnvalue }) => accept(jobId, returnvalue));
   events.on("failed", ({ jobId, failedReason }) => void failed(jobId, failedReason).catch(fail));
   for (const connection of connections) {
-    connection.on("end", () => fail(new QueueUnavailableError(`lost the queue at ${redacted(options.url)}; the results received so far are kept, run the same command again to resume`)));
+    connection.on("end", () =>
+      fail(new QueueUnavailableError(`lost the queue at ${redacted(options.url)}; the results received so far are kept, run the same command again to resume`)),
+    );
   }
   if (pending.size === 0) return;
   await queue.addBulk(
     [...pending].map((id) => ({
       name: options.jobs.get(id)!.kind,
       data: options.jobs.get(id)!,
-      opts: { jobId: id, attempts, backoff: { type: "exponential", delay: 1_000 }, removeOnComplete: { age: KEEP_SECONDS }, removeOnFail: { age: KEEP_SECONDS } },
+      opts: {
+        jobId: id,
+        attempts,
+        backoff: { type: "exponential", delay: 1_000 },
+        removeOnComplete: { age: KEEP_SECONDS },
+        removeOnFail: { age: KEEP_SECONDS },
+      },
     })),
   );
   await sweep(queue, pending, accept, true);

@@ -69,7 +69,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       const parsed = JobSchema.safeParse(job.data);
       if (!parsed.success) throw new UnrecoverableError(`job ${job.id} is not a ${name} job: ${parsed.error.message}`);
       log(`started ${job.id}`);
-      const result = parsed.data.kind === "eval-sample" ? await evaluate(parsed.data) : await cells.run(parsed.data, await readProblem(parsed.data.problemHash));
+      const result =
+        parsed.data.kind === "eval-sample" ? await evaluate(parsed.data) : await cells.run(parsed.data, await readProblem(parsed.data.problemHash));
       log(`finished ${job.id}`);
       return result;
     },

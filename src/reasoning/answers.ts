@@ -25,9 +25,9 @@ export function readAnswer(question: ReasonQuestion, prediction: ReasonPredictio
       return value === undefined ? undefined : { task: "coverage", value };
     }
     case "state":
-      return readState(typeof raw === "string" ? tagged(raw) ?? raw : raw);
+      return readState(typeof raw === "string" ? (tagged(raw) ?? raw) : raw);
     case "path": {
-      const value = readLine(typeof raw === "string" ? tagged(raw) ?? raw : raw);
+      const value = readLine(typeof raw === "string" ? (tagged(raw) ?? raw) : raw);
       return value === undefined ? undefined : { task: "path", value };
     }
     case "output": {
@@ -44,7 +44,10 @@ function tagged(text: string): string | undefined {
 }
 
 function readBoolean(text: string): boolean | undefined {
-  const word = (tagged(text) ?? "").trim().replace(/[.`'"]/g, "").toLowerCase();
+  const word = (tagged(text) ?? "")
+    .trim()
+    .replace(/[.`'"]/g, "")
+    .toLowerCase();
   if (["true", "yes"].includes(word)) return true;
   if (["false", "no"].includes(word)) return false;
   return undefined;
@@ -65,7 +68,10 @@ function readLine(raw: unknown): number | null | undefined {
   if (raw === null) return null;
   if (typeof raw === "number") return Number.isInteger(raw) && raw > 0 ? raw : undefined;
   if (typeof raw !== "string") return undefined;
-  const text = raw.trim().replace(/[.`'"]/g, "").toLowerCase();
+  const text = raw
+    .trim()
+    .replace(/[.`'"]/g, "")
+    .toLowerCase();
   if (["null", "none", "return", "returns"].includes(text)) return null;
   const match = /^(?:line\s*)?(\d+)$/.exec(text);
   return match ? Number(match[1]) : undefined;

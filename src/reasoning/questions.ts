@@ -55,7 +55,12 @@ export async function buildQuestions(runtime: Runtime, problems: readonly Proble
 }
 
 /** A program's questions, or why it has none. */
-export async function questionsOf(runtime: Runtime, parser: PythonParser, problem: Problem, options: BuildQuestionsOptions = {}): Promise<ReasonQuestion[] | string> {
+export async function questionsOf(
+  runtime: Runtime,
+  parser: PythonParser,
+  problem: Problem,
+  options: BuildQuestionsOptions = {},
+): Promise<ReasonQuestion[] | string> {
   const program = problem.reference;
   if (program === undefined || problem.entryPoint === "" || problem.meta?.entryClass !== undefined) return "no-function-reference";
   const inputs = problem.tests.filter((test): test is IoTest => test.kind === "io");
@@ -68,7 +73,12 @@ export async function questionsOf(runtime: Runtime, parser: PythonParser, proble
   const problemReason = unusable(trace);
   if (problemReason !== undefined) return problemReason;
   const tasks = new Set(options.tasks ?? REASON_TASKS);
-  return askAbout({ problem: problem.id, program, call, trace, facts: traceFacts(trace), executable: executableLines(parser, program) }, tasks, options.perProgram ?? DEFAULT_PER_PROGRAM, random);
+  return askAbout(
+    { problem: problem.id, program, call, trace, facts: traceFacts(trace), executable: executableLines(parser, program) },
+    tasks,
+    options.perProgram ?? DEFAULT_PER_PROGRAM,
+    random,
+  );
 }
 
 function unusable(trace: Trace): string | undefined {
@@ -97,7 +107,10 @@ function askAbout(subject: Subject, tasks: Set<ReasonTask>, perProgram: number, 
   const ran = [...facts.hits.keys()].sort((a, b) => a - b);
   const [shuffled, afterShuffle] = shuffle(ran, random);
   const changing = (line: number) => (firstHit(facts, line).changed.some((name) => !firstHit(facts, line).variables.get(name)?.truncated) ? 0 : 1);
-  const lines = [...shuffled].sort((a, b) => changing(a) - changing(b)).slice(0, perProgram).sort((a, b) => a - b);
+  const lines = [...shuffled]
+    .sort((a, b) => changing(a) - changing(b))
+    .slice(0, perProgram)
+    .sort((a, b) => a - b);
   const notRun = [...subject.executable].filter((line) => !facts.hits.has(line)).sort((a, b) => a - b);
   const balanced = Math.min(lines.length, notRun.length);
   const [missed, afterMissed] = sampleInOrder(notRun, balanced, afterShuffle);

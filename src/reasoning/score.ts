@@ -41,7 +41,8 @@ export async function scoreReasoning(runtime: Runtime, questions: readonly Reaso
   const byId = new Map(predictions.map((prediction) => [prediction.id, prediction]));
   const known = new Set(questions.map((question) => question.id));
   const unknown = [...byId.keys()].filter((id) => !known.has(id));
-  if (unknown.length > 0) throw new ConfigError(`predictions for questions that are not in the questions file: ${unknown.slice(0, 5).join(", ")}${unknown.length > 5 ? ", …" : ""}`);
+  if (unknown.length > 0)
+    throw new ConfigError(`predictions for questions that are not in the questions file: ${unknown.slice(0, 5).join(", ")}${unknown.length > 5 ? ", …" : ""}`);
   const limit = pLimit(CONCURRENCY);
   const judged = await Promise.all(
     questions.map((question) =>
@@ -83,7 +84,11 @@ export async function isCorrect(runtime: Runtime, question: ReasonQuestion, answ
   }
 }
 
-function stateCorrect(question: ReasonQuestionOf<"state">, answer: Extract<ReadAnswer, { task: "state" }>, evaluated: { repr: string; type: string; truncated?: boolean } | undefined): boolean {
+function stateCorrect(
+  question: ReasonQuestionOf<"state">,
+  answer: Extract<ReadAnswer, { task: "state" }>,
+  evaluated: { repr: string; type: string; truncated?: boolean } | undefined,
+): boolean {
   if (evaluated?.truncated) return false;
   const type = evaluated?.type ?? answer.type;
   if (type === undefined || (answer.type !== undefined && answer.type !== type)) return false;

@@ -28,7 +28,8 @@ export function traceFacts(trace: Trace): TraceFacts {
     frames.length = Math.min(frames.length, event.depth + 1);
     while (frames.length <= event.depth) frames.push(new Map());
     const frame = frames[event.depth]!;
-    for (const change of event.changes ?? []) frame.set(change.name, { repr: change.repr, type: change.type, ...(change.truncated ? { truncated: true } : {}) });
+    for (const change of event.changes ?? [])
+      frame.set(change.name, { repr: change.repr, type: change.type, ...(change.truncated ? { truncated: true } : {}) });
     if (event.kind !== "line") return;
     const hit: LineHit = { variables: new Map(frame), changed: (event.changes ?? []).map((change) => change.name), next: nextLine(trace, index) };
     hits.set(event.line, [...(hits.get(event.line) ?? []), hit]);

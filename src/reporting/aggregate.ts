@@ -1,12 +1,6 @@
 import { passAtK } from "../evaluation/pass-at-k.js";
 import type { ReportRecord } from "./report-input.js";
-import {
-  bootstrapIntervals,
-  mcnemarExactPValue,
-  resolveBootstrapOptions,
-  type BootstrapOptions,
-  type ConfidenceInterval,
-} from "./statistics.js";
+import { bootstrapIntervals, mcnemarExactPValue, resolveBootstrapOptions, type BootstrapOptions, type ConfidenceInterval } from "./statistics.js";
 
 export interface AggregateOptions {
   /** k values of the pass@k columns; default [1, 5, 10]. */
@@ -103,9 +97,7 @@ export function aggregateRecords(records: readonly ReportRecord[], options: Aggr
       taskCount: new Set(records.map((record) => record.taskId)).size,
       models: sortedUnique(records.map((record) => record.model)),
       strategies: sortedUnique(records.map((record) => record.strategy)),
-      representations: sortedUnique(records.map((record) => record.representation)).sort(
-        (left, right) => order(left) - order(right),
-      ),
+      representations: sortedUnique(records.map((record) => record.representation)).sort((left, right) => order(left) - order(right)),
       budgets: sortedUnique(records.map((record) => record.budget)),
       seeds: sortedUnique(records.map((record) => record.seed)),
     },
@@ -120,10 +112,7 @@ export function aggregateRecords(records: readonly ReportRecord[], options: Aggr
 function summarizeCell(records: readonly ReportRecord[], ks: readonly number[], bootstrap: BootstrapOptions): CellSummary {
   const first = records[0]!;
   const definedKs = ks.filter((k) => records.every((record) => record.n >= k));
-  const metrics = (record: ReportRecord): number[] => [
-    record.selectedPassed ? 1 : 0,
-    ...definedKs.map((k) => passAtK(record.n, record.c, k)),
-  ];
+  const metrics = (record: ReportRecord): number[] => [record.selectedPassed ? 1 : 0, ...definedKs.map((k) => passAtK(record.n, record.c, k))];
   const [selected, ...passIntervals] = seedThenTaskIntervals(records, metrics, bootstrap);
   return {
     model: first.model,
@@ -213,11 +202,7 @@ function compareWithBaseline(records: readonly ReportRecord[], baseline: string,
   );
 }
 
-function pairedComparison(
-  paired: readonly ReportRecord[],
-  referencePassed: ReadonlyMap<string, boolean>,
-  baseline: string,
-): Comparison {
+function pairedComparison(paired: readonly ReportRecord[], referencePassed: ReadonlyMap<string, boolean>, baseline: string): Comparison {
   const first = paired[0]!;
   let b = 0;
   let c = 0;
@@ -287,9 +272,7 @@ function compareStrings(left: string, right: string): number {
 }
 
 function sortedUnique<T extends string | number>(values: readonly T[]): T[] {
-  return [...new Set(values)].sort((left, right) =>
-    typeof left === "number" ? left - (right as number) : compareStrings(left as string, right as string),
-  );
+  return [...new Set(values)].sort((left, right) => (typeof left === "number" ? left - (right as number) : compareStrings(left as string, right as string)));
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

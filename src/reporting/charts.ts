@@ -175,9 +175,7 @@ export async function renderCharts(data: ReportData, font: ChartFont = findChart
 
 function fontWarnings(font: ChartFont): string[] {
   if (font.fontFileCount === 0) {
-    return [
-      "no font files found under /usr/share/fonts or /usr/local/share/fonts: chart PNGs may have no text (install fonts-dejavu-core)",
-    ];
+    return ["no font files found under /usr/share/fonts or /usr/local/share/fonts: chart PNGs may have no text (install fonts-dejavu-core)"];
   }
   if (font.family === undefined) {
     return ["no known sans-serif font found: chart PNG text uses whichever font resvg picks"];

@@ -36,9 +36,7 @@ export function renderHtmlTable(table: Table, className: string): string {
   const head = table.header.map((name) => `<th>${escapeHtml(name)}</th>`).join("");
   const body = table.rows
     .map((row) => {
-      const cells = row.map((cell, column) =>
-        table.numeric[column] ? `<td class="number">${escapeHtml(cell)}</td>` : `<td>${escapeHtml(cell)}</td>`,
-      );
+      const cells = row.map((cell, column) => (table.numeric[column] ? `<td class="number">${escapeHtml(cell)}</td>` : `<td>${escapeHtml(cell)}</td>`));
       return `<tr>${cells.join("")}</tr>`;
     })
     .join("\n");

@@ -13,10 +13,7 @@ function recordKey(record: ReportRecord): string {
  * Validates records (typically read from a run store) and rejects duplicates, which would
  * silently weight one task twice. `locate` names where record i came from in error messages.
  */
-export function parseReportRecords(
-  records: readonly unknown[],
-  locate: (index: number) => string = (index) => `record ${index}`,
-): ReportRecord[] {
+export function parseReportRecords(records: readonly unknown[], locate: (index: number) => string = (index) => `record ${index}`): ReportRecord[] {
   const parsed: ReportRecord[] = [];
   const seen = new Set<string>();
   records.forEach((value, index) => {
@@ -31,9 +28,7 @@ export function parseReportRecords(
     }
     const key = recordKey(result.data);
     if (seen.has(key)) {
-      throw new ConfigError(
-        `${locate(index)} repeats task ${result.data.taskId} of ${key}: keep one outcome per task, configuration, seed and budget`,
-      );
+      throw new ConfigError(`${locate(index)} repeats task ${result.data.taskId} of ${key}: keep one outcome per task, configuration, seed and budget`);
     }
     seen.add(key);
     parsed.push(result.data);

@@ -33,11 +33,7 @@ export type BootstrapStatistic = (unitIndices: Uint32Array) => readonly number[]
  * resample and takes the (1-confidence)/2 and (1+confidence)/2 quantiles (linear interpolation
  * between order statistics, as numpy's default). The estimate is the statistic on all units.
  */
-export function bootstrapIntervals(
-  unitCount: number,
-  statistic: BootstrapStatistic,
-  options: BootstrapOptions = {},
-): ConfidenceInterval[] {
+export function bootstrapIntervals(unitCount: number, statistic: BootstrapStatistic, options: BootstrapOptions = {}): ConfidenceInterval[] {
   const { resamples, seed, confidence } = resolveBootstrapOptions(options);
   if (!Number.isInteger(unitCount) || unitCount < 1) {
     throw new RangeError(`bootstrap needs at least one unit; got ${unitCount}`);

@@ -68,8 +68,7 @@ function modelColumns<T extends { model: string }>(data: ReportData): Column<T>[
 }
 
 function resultColumns(data: ReportData): Column<CellSummary>[] {
-  const perTask = (total: (cell: CellSummary) => number, digits: number) => (cell: CellSummary) =>
-    (total(cell) / cell.recordCount).toFixed(digits);
+  const perTask = (total: (cell: CellSummary) => number, digits: number) => (cell: CellSummary) => (total(cell) / cell.recordCount).toFixed(digits);
   return [
     ...modelColumns<CellSummary>(data),
     { header: "representation", numeric: false, value: (cell) => cell.representation },
@@ -93,7 +92,10 @@ export function createResultTables(data: ReportData): ResultTable[] {
   const columns = resultColumns(data);
   return data.overview.strategies.map((strategy) => ({
     strategy,
-    table: createTable(columns, data.cells.filter((cell) => cell.strategy === strategy)),
+    table: createTable(
+      columns,
+      data.cells.filter((cell) => cell.strategy === strategy),
+    ),
   }));
 }
 
@@ -159,12 +161,7 @@ export function renderMarkdownTable(table: Table): string {
   return [line(table.header), rule, ...table.rows.map(line)].join("\n");
 }
 
-export function renderMarkdownReport(
-  data: ReportData,
-  heading: ReportHeading,
-  charts: readonly ChartLink[],
-  alpha: number = DEFAULT_ALPHA,
-): string {
+export function renderMarkdownReport(data: ReportData, heading: ReportHeading, charts: readonly ChartLink[], alpha: number = DEFAULT_ALPHA): string {
   const configTable: Table = {
     header: ["setting", "value"],
     rows: Object.entries(heading.config).map(([name, value]) => [name, formatConfigValue(value)]),
@@ -247,20 +244,7 @@ export function renderResultsCsv(data: ReportData): string {
 }
 
 export function renderSignificanceCsv(data: ReportData): string {
-  const header = [
-    "model",
-    "strategy",
-    "budget",
-    "seed",
-    "representation",
-    "baseline",
-    "tasks",
-    "b",
-    "c",
-    "baseline_pass",
-    "representation_pass",
-    "p_value",
-  ];
+  const header = ["model", "strategy", "budget", "seed", "representation", "baseline", "tasks", "b", "c", "baseline_pass", "representation_pass", "p_value"];
   const rows = data.comparisons.map((comparison) => [
     comparison.model,
     comparison.strategy,

@@ -5,14 +5,7 @@ import { aggregateRecords, type AggregateOptions } from "./aggregate.js";
 import { renderCharts } from "./charts.js";
 import { renderHtmlReport } from "./html.js";
 import { parseReportRecords, type ReportRecord } from "./report-input.js";
-import {
-  DEFAULT_ALPHA,
-  renderMarkdownReport,
-  renderResultsCsv,
-  renderSignificanceCsv,
-  type ConfigSummary,
-  type ReportHeading,
-} from "./tables.js";
+import { DEFAULT_ALPHA, renderMarkdownReport, renderResultsCsv, renderSignificanceCsv, type ConfigSummary, type ReportHeading } from "./tables.js";
 
 export interface ReportOptions extends AggregateOptions {
   /** Default "Test-time scaling report". */
@@ -50,11 +43,7 @@ export const DEFAULT_REPORT_TITLE = "Test-time scaling report";
  * Writes report.md, report.html, results.csv, significance.csv and charts/ into outDir.
  * The same records and options give byte-identical files.
  */
-export async function writeReport(
-  records: readonly ReportRecord[],
-  outDir: string,
-  options: ReportOptions = {},
-): Promise<ReportFiles> {
+export async function writeReport(records: readonly ReportRecord[], outDir: string, options: ReportOptions = {}): Promise<ReportFiles> {
   const valid = parseReportRecords(records);
   if (valid.length === 0) throw new ConfigError("no records to report: the run has no finished attempts");
   const data = aggregateRecords(valid, options);
@@ -91,10 +80,7 @@ export async function writeReport(
     warnings: rendered.warnings,
   };
   await writeFile(files.markdown, renderMarkdownReport(data, heading, links, alpha));
-  await writeFile(
-    files.html,
-    renderHtmlReport(data, heading, rendered.figures, { alpha, warnings: rendered.warnings }),
-  );
+  await writeFile(files.html, renderHtmlReport(data, heading, rendered.figures, { alpha, warnings: rendered.warnings }));
   await writeFile(files.resultsCsv, renderResultsCsv(data));
   await writeFile(files.significanceCsv, renderSignificanceCsv(data));
   return files;

@@ -94,9 +94,7 @@ function describe(found: Found | undefined, context: Context): string[] {
     case "none":
       return [
         head,
-        found.against === "passing"
-          ? "The paths never part: the difference is in the values, not in the path."
-          : "The runs never part at a recorded step.",
+        found.against === "passing" ? "The paths never part: the difference is in the values, not in the path." : "The runs never part at a recorded step.",
       ];
     case "value":
       return [head, `Values part at ${place(found.failing, context)}.`, ...variableLines(found, context, other)];

@@ -14,10 +14,7 @@ export const EXCEPTION_NAME = "__exception__";
  * hides the changes made on the same line.
  */
 export function entryPairs(entry: StepEntry, options: ResolvedRenderOptions, clip: ClipReport): [string, string][] {
-  const pairs: [string, string][] = entryVariables(entry, options, clip).map((variable) => [
-    variable.name,
-    formatValue(variable, options.valueWidth, clip),
-  ]);
+  const pairs: [string, string][] = entryVariables(entry, options, clip).map((variable) => [variable.name, formatValue(variable, options.valueWidth, clip)]);
   if (entry.raised !== undefined) pairs.push([EXCEPTION_NAME, formatError(entry.raised, options.valueWidth, clip)]);
   if (entry.returned !== undefined) pairs.push([RETURN_NAME, formatValue(entry.returned, options.valueWidth, clip)]);
   return pairs;

@@ -32,13 +32,7 @@ interface Attempt {
   tokens: number;
 }
 
-export function fit(
-  representation: Representation,
-  input: RenderInput,
-  options: RenderOptions | undefined,
-  budget: number,
-  tokenizer: Tokenizer,
-): FitResult {
+export function fit(representation: Representation, input: RenderInput, options: RenderOptions | undefined, budget: number, tokenizer: Tokenizer): FitResult {
   const attempt = (resolved: ResolvedRenderOptions): Attempt => {
     const rendering = representation.render(input, resolved);
     return { options: resolved, rendering, tokens: tokenizer.count(rendering.text) };

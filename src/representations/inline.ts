@@ -25,12 +25,7 @@ export interface InlineStyle {
 
 const HIDDEN = "...";
 
-export function renderInline(
-  input: RenderInput,
-  options: RenderOptions | undefined,
-  defaults: RenderOptions,
-  style: InlineStyle,
-): Rendering {
+export function renderInline(input: RenderInput, options: RenderOptions | undefined, defaults: RenderOptions, style: InlineStyle): Rendering {
   const ranks = resolveRenderOptions(options, defaults).suspiciousness ? suspiciousRanks(input) : new Map<number, number>();
   return renderPerTest(input, options, defaults, {
     program: programText(input.program),

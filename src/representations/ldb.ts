@@ -110,13 +110,7 @@ function clipBlocks(units: Unit[], maxBlocks: number, clip: ClipReport): Unit[] 
   return [...units.slice(0, from.position), marker, ...units.slice(to.position)];
 }
 
-function renderBlock(
-  entries: StepEntry[],
-  number: number,
-  source: readonly string[],
-  options: ResolvedRenderOptions,
-  clip: ClipReport,
-): string[] {
+function renderBlock(entries: StepEntry[], number: number, source: readonly string[], options: ResolvedRenderOptions, clip: ClipReport): string[] {
   const first = entries[0]!;
   const last = entries.at(-1)!;
   const pad = indentation(first.depth);

@@ -64,10 +64,7 @@ export const DEFAULT_RENDER_OPTIONS: ResolvedRenderOptions = {
 };
 
 /** Validates the options and fills the gaps: explicit options, then format defaults, then shared defaults. */
-export function resolveRenderOptions(
-  options: RenderOptions = {},
-  formatDefaults: RenderOptions = {},
-): ResolvedRenderOptions {
+export function resolveRenderOptions(options: RenderOptions = {}, formatDefaults: RenderOptions = {}): ResolvedRenderOptions {
   const parsed = renderOptionsSchema.safeParse(options);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));

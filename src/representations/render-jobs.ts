@@ -26,9 +26,7 @@ export const RenderJobSchema = z.strictObject({
 export type RenderJob = z.infer<typeof RenderJobSchema>;
 
 /** One representation's rendering of a job, or why there is none. */
-export type FormatResult =
-  | { format: string; text: string; tokens: number; clipped: ClipReport }
-  | { format: string; error: string; tokens?: number };
+export type FormatResult = { format: string; text: string; tokens: number; clipped: ClipReport } | { format: string; error: string; tokens?: number };
 
 export interface RenderSettings {
   representations: readonly Representation[];

@@ -21,21 +21,14 @@ export interface SequenceStyle {
   omitted(note: string): string;
 }
 
-export function renderSequence(
-  input: RenderInput,
-  options: RenderOptions | undefined,
-  defaults: RenderOptions,
-  style: SequenceStyle,
-): Rendering {
+export function renderSequence(input: RenderInput, options: RenderOptions | undefined, defaults: RenderOptions, style: SequenceStyle): Rendering {
   const ranks = resolveRenderOptions(options, defaults).suspiciousness ? suspiciousRanks(input) : new Map<number, number>();
   return renderPerTest(input, options, defaults, {
     program: markSuspiciousLines(programText(input.program), ranks),
     test(facts, resolved, clip) {
       const view = buildTraceView(facts.trace, input.program, resolved, clip);
       const steps = view.items.map((item) =>
-        item.kind === "entry"
-          ? indentation(item.entry.depth) + style.entry(item.entry, resolved, clip)
-          : indentation(gapDepth(item.gap)) + style.gap(item.gap),
+        item.kind === "entry" ? indentation(item.entry.depth) + style.entry(item.entry, resolved, clip) : indentation(gapDepth(item.gap)) + style.gap(item.gap),
       );
       return [...style.header(facts), ...steps, ...style.footer(facts)].join("\n");
     },

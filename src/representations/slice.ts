@@ -55,7 +55,8 @@ export function slicedTest(input: RenderInput): RenderTest | undefined {
 
 export const sliceRepresentation: Representation = {
   name: "slice",
-  description: "The first failing test's dynamic backward slice (the steps its result or exception depends on) as `Ln: changes` entries, and the failing tests' facts",
+  description:
+    "The first failing test's dynamic backward slice (the steps its result or exception depends on) as `Ln: changes` entries, and the failing tests' facts",
   usesTrace: true,
   defaults,
   render(input, options) {

@@ -58,10 +58,7 @@ function describeTest(test: RenderTest, number: number, options: ResolvedRenderO
   const input = test.input ?? test.trace.input;
   const width = options.valueWidth * FACT_WIDTH_FACTOR;
   const inputText = formatValue(input.kind === "call" ? input.call : pythonStringRepr(input.stdin), width, clip);
-  const expected =
-    test.expected === undefined
-      ? undefined
-      : formatValue(input.kind === "stdin" ? pythonStringRepr(test.expected) : test.expected, width, clip);
+  const expected = test.expected === undefined ? undefined : formatValue(input.kind === "stdin" ? pythonStringRepr(test.expected) : test.expected, width, clip);
   const actual = describeActual(test.trace, input, options, clip);
   return { number, input, inputText, expected, actual, failed: isFailing(test), trace: test.trace, test };
 }
@@ -116,8 +113,7 @@ export function isFailing(test: RenderTest): boolean {
   const trace = test.trace;
   const input = test.input ?? trace.input;
   const outcome = trace.outcome;
-  const returned =
-    outcome.kind === "returned" || (outcome.kind === "step-limit" && outcome.value !== undefined && outcome.error === undefined);
+  const returned = outcome.kind === "returned" || (outcome.kind === "step-limit" && outcome.value !== undefined && outcome.error === undefined);
   if (!returned) return true;
   if (test.expected === undefined) return false;
   if (input.kind === "stdin") return normalizeStdout(trace.stdout) !== normalizeStdout(test.expected);

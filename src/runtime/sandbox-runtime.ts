@@ -6,13 +6,31 @@ import { sha256 } from "../core/hash.js";
 import { TRACE_SCHEMA_VERSION, type Limits, type Outcome, type RuntimeName, type Trace, type TraceInput, type TracedError } from "../core/trace.js";
 import { readObservation, testRunOf } from "./observation.js";
 import { LOAD_PHASE, preparedTest } from "./protocol.js";
-import { DEFAULT_LIMITS, type ExecuteRequest, type ExecuteResponse, type ExecuteTest, type Runtime, type ScriptRequest, type ScriptRun, type TestRun, type TraceRequest } from "./runtime.js";
+import {
+  DEFAULT_LIMITS,
+  type ExecuteRequest,
+  type ExecuteResponse,
+  type ExecuteTest,
+  type Runtime,
+  type ScriptRequest,
+  type ScriptRun,
+  type TestRun,
+  type TraceRequest,
+} from "./runtime.js";
 import { runScriptOn } from "./script.js";
 import type { JobOutcome, PoolMessage, SandboxJob, SandboxPool, SharedJobData } from "./sandbox.js";
 
 /** What the harness returns for a trace job; checked because it comes out of the sandbox. */
 const TraceBodySchema = TraceSchema.pick({
-  outcome: true, events: true, totalSteps: true, stdout: true, stderr: true, stdoutTruncated: true, stderrTruncated: true, statements: true, scopes: true,
+  outcome: true,
+  events: true,
+  totalSteps: true,
+  stdout: true,
+  stderr: true,
+  stdoutTruncated: true,
+  stderrTruncated: true,
+  statements: true,
+  scopes: true,
 }).extend({ python: z.string() });
 const validateTraceBody = inPlaceValidator(TraceBodySchema, "a trace from the sandbox");
 
@@ -168,7 +186,9 @@ export class SandboxRuntime implements Runtime {
     const job: SandboxJob = {
       kind: "execute",
       payload: {
-        program: request.program, entryPoint: request.entryPoint, limits,
+        program: request.program,
+        entryPoint: request.entryPoint,
+        limits,
         ...(shared ? {} : { tests: sandboxTests(tests) }),
       },
       ...(shared ? { shared } : {}),
@@ -190,7 +210,8 @@ export class SandboxRuntime implements Runtime {
     if (outcome.end.kind === "done") {
       const body = ExecuteBodySchema.safeParse(outcome.end.body);
       if (!body.success) return { runs: [...runs, ...violated(tests.slice(runs.length), "an unreadable end of job")], complete: true };
-      if (body.data.loadError) return { runs, loadError: loadErrorOf(body.data.loadError, body.data.interrupted === true || outcome.interrupted.has(LOAD_PHASE)), complete: true };
+      if (body.data.loadError)
+        return { runs, loadError: loadErrorOf(body.data.loadError, body.data.interrupted === true || outcome.interrupted.has(LOAD_PHASE)), complete: true };
       return { runs, complete: true };
     }
     if (runs.length === 0 && !outcome.messages.some((message) => message.t === "start" && message.i !== LOAD_PHASE)) {
@@ -216,7 +237,16 @@ function phaseBudget(tests: ExecuteTest[], phase: number): number {
   if (phase >= 0) return tests[phase]?.timeoutMs ?? LOAD_TIMEOUT_MS;
   const index = preparedTest(phase) ?? 0;
   const next = tests[index];
-  const inputChars = next === undefined ? 0 : next.kind === "call" ? next.args.length : next.kind === "calls" ? next.calls.join().length : next.kind === "stdin" ? next.stdin.length : next.code.length;
+  const inputChars =
+    next === undefined
+      ? 0
+      : next.kind === "call"
+        ? next.args.length
+        : next.kind === "calls"
+          ? next.calls.join().length
+          : next.kind === "stdin"
+            ? next.stdin.length
+            : next.code.length;
   const report = index > 0 ? (tests[index - 1]!.reportMs ?? REPORT_MS) : 0;
   return PREPARE_FLOOR_MS + Math.ceil(inputChars * PREPARE_MS_PER_CHAR) + report;
 }
@@ -285,7 +315,9 @@ function stoppedRun(id: string, outcome: JobOutcome, index: number): TestRun {
   const detail =
     outcome.end.kind === "killed"
       ? "the sandbox was stopped while preparing or reporting this test (its result took too long to describe)"
-      : outcome.end.kind === "exit" ? outcome.end.detail : "the sandbox ended without a result";
+      : outcome.end.kind === "exit"
+        ? outcome.end.detail
+        : "the sandbox ended without a result";
   return { id, durationMs: 0, outcomes: [], stopped: { kind: "crashed", detail } };
 }
 

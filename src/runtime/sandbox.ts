@@ -15,10 +15,7 @@ import { LOAD_PHASE, preparePhase } from "./protocol.js";
  * `interrupted` when it delivered an interrupt to phase `i` (the phase was still running);
  * `result` per test or traced input, from the harness. Only `result` comes from the sandbox.
  */
-export type PoolMessage =
-  | { t: "start"; i: number; elapsedMs: number }
-  | { t: "interrupted"; i: number }
-  | { t: "result"; i: number; result: unknown };
+export type PoolMessage = { t: "start"; i: number; elapsedMs: number } | { t: "interrupted"; i: number } | { t: "result"; i: number; result: unknown };
 
 /** Payload data many jobs share, such as a problem's tests, serialized once under a key of its own. */
 export interface SharedJobData {
@@ -66,9 +63,7 @@ export function jobBudgetMs(job: SandboxJob): number {
   return phasesOf(job).reduce((sum, phase) => sum + job.phaseTimeoutMs(phase), 0);
 }
 
-export type JobEnd =
-  | { kind: "done"; body: Record<string, unknown> }
-  | { kind: "exit"; detail: string };
+export type JobEnd = { kind: "done"; body: Record<string, unknown> } | { kind: "exit"; detail: string };
 
 export interface JobOutcome {
   /** `killed`: the phase ignored its interrupt (or the job outlived its deadline) and the sandbox was replaced. */
@@ -176,10 +171,13 @@ export class SandboxPool {
       const arm = (elapsedMs: number) => {
         clearTimeout(timer);
         const armedPhase = phase;
-        timer = setTimeout(() => {
-          slot.interrupt(armedPhase);
-          timer = setTimeout(kill, this.graceMs);
-        }, Math.max(0, job.phaseTimeoutMs(armedPhase) - elapsedMs));
+        timer = setTimeout(
+          () => {
+            slot.interrupt(armedPhase);
+            timer = setTimeout(kill, this.graceMs);
+          },
+          Math.max(0, job.phaseTimeoutMs(armedPhase) - elapsedMs),
+        );
       };
       arm(0);
       slot

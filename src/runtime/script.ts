@@ -67,7 +67,8 @@ function scriptRunOf(outcome: JobOutcome, timeoutMs: number): ScriptRun {
     return emptyRun({ kind: "crashed", detail: `the sandbox broke its protocol: ${(error as Error).message}` });
   }
   const { interrupted, files, ...rest } = observation;
-  if (rest.exitCode === null && !interrupted && !timedOut) return emptyRun({ kind: "crashed", detail: "the sandbox reported a run that neither ended nor was stopped" });
+  if (rest.exitCode === null && !interrupted && !timedOut)
+    return emptyRun({ kind: "crashed", detail: "the sandbox reported a run that neither ended nor was stopped" });
   const stopped = timedOut || interrupted ? { stopped: { kind: "timeout" as const } } : {};
   return {
     ...rest,
@@ -87,5 +88,16 @@ function endDetail(outcome: JobOutcome): string {
 }
 
 function emptyRun(stopped: NonNullable<ScriptRun["stopped"]>): ScriptRun {
-  return { durationMs: 0, exitCode: null, stdout: "", stderr: "", stdoutTruncated: false, stderrTruncated: false, files: {}, missing: [], oversized: [], stopped };
+  return {
+    durationMs: 0,
+    exitCode: null,
+    stdout: "",
+    stderr: "",
+    stdoutTruncated: false,
+    stderrTruncated: false,
+    files: {},
+    missing: [],
+    oversized: [],
+    stopped,
+  };
 }

@@ -94,7 +94,10 @@ export function createFeedbackBuilder(options: FeedbackBuilderOptions): Feedback
         Promise.all(shown.map((call) => traceTest(options, program, call, reference))),
         Promise.all(compared.map((call) => traceTest(options, program, call))),
       ]);
-      const tests = [...failingTests, ...passingTests.map((test) => ({ ...test, records: test.records.map((record) => ({ ...record, role: "passing" as const })) }))];
+      const tests = [
+        ...failingTests,
+        ...passingTests.map((test) => ({ ...test, records: test.records.map((record) => ({ ...record, role: "passing" as const })) })),
+      ];
       const input = { program, tests: tests.map((test) => test.render), ...(reference === undefined ? {} : { reference }) };
       return {
         ...base,
@@ -116,7 +119,13 @@ async function traceTest(
   const run = (source: string) => options.runtime.trace({ program: source, input: call.input, ...(options.limits ? { limits: options.limits } : {}) });
   const [trace, fixed] = await Promise.all([run(program), reference === undefined ? undefined : run(reference)]);
   const expected = call.expected === undefined ? {} : { expected: call.expected };
-  const record = (traced: Trace): FeedbackTrace => ({ testId: call.testId, input: call.input, ...expected, outcome: traced.outcome.kind, events: traced.events.length });
+  const record = (traced: Trace): FeedbackTrace => ({
+    testId: call.testId,
+    input: call.input,
+    ...expected,
+    outcome: traced.outcome.kind,
+    events: traced.events.length,
+  });
   return {
     render: { input: call.input, trace, ...expected, ...(fixed === undefined ? {} : { reference: fixed }) },
     records: [record(trace), ...(fixed === undefined ? [] : [{ ...record(fixed), role: "reference" as const }])],

@@ -64,9 +64,7 @@ export function createProgramJudge(evaluator: Evaluator, options: ProgramJudgeOp
     async judgeHidden(problem, answer) {
       if (answer === undefined) return summarizeVerdict(NO_PROGRAM);
       const mode = options.hiddenMode ?? "first-failure";
-      return hiddenVerdicts(`${problem.id}:${sha256(answer)}`, async () =>
-        summarizeVerdict(await evaluator.evaluate(problem, answer, hiddenSelection, mode)),
-      );
+      return hiddenVerdicts(`${problem.id}:${sha256(answer)}`, async () => summarizeVerdict(await evaluator.evaluate(problem, answer, hiddenSelection, mode)));
     },
     async testCalls(problem, testIds) {
       const { tests } = await evaluator.prepare(problem);
@@ -105,7 +103,11 @@ export function createReasoningJudge(runtime: Runtime): Judge {
         const read = answer === undefined ? undefined : readAnswer(question, { id: question.id, text: answer });
         const base = { testId: question.id, expected: JSON.stringify(question.answer), durationMs: 0 };
         if (read === undefined) {
-          return summarizeVerdict({ passed: false, tests: [], loadError: { type: "NoAnswer", message: `the answer holds no readable ${question.task} answer` } });
+          return summarizeVerdict({
+            passed: false,
+            tests: [],
+            loadError: { type: "NoAnswer", message: `the answer holds no readable ${question.task} answer` },
+          });
         }
         const passed = await isCorrect(runtime, question, read);
         return summarizeVerdict({ passed, tests: [{ ...base, status: passed ? "pass" : "fail" }] });

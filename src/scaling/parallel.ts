@@ -47,9 +47,7 @@ export function createParallelStrategy(options: ParallelOptions): Strategy {
       const first = createInitialPrompt(context);
       const attempts = await settleAll(Array.from({ length: samples }, (_, chain) => runUnit(context, { chain, round: 0 }, first)));
       const outcomes: BudgetOutcome[] = options.samples.flatMap((n) =>
-        options.selections.map((selection) =>
-          selectionOutcome(`parallel/${selection}`, n, attempts.slice(0, n), (pool) => selectAttempt(selection, pool)),
-        ),
+        options.selections.map((selection) => selectionOutcome(`parallel/${selection}`, n, attempts.slice(0, n), (pool) => selectAttempt(selection, pool))),
       );
       return { attempts, outcomes };
     },

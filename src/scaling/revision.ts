@@ -32,8 +32,7 @@ export const revisionStrategy: StrategyDefinition<z.output<typeof revisionEntryS
   name: "revision",
   entry: revisionEntrySchema,
   create: (entry) => createRevisionStrategy({ chains: entry.chains, rounds: entry.rounds, selections: entry.selection }),
-  describe: (entry) =>
-    `n=${entry.chains.join(",")}, R=${entry.rounds.join(",")}, T=${entry.temperature.join(",")}, ${entry.selection.join("/")}`,
+  describe: (entry) => `n=${entry.chains.join(",")}, R=${entry.rounds.join(",")}, T=${entry.temperature.join(",")}, ${entry.selection.join("/")}`,
 };
 
 export interface RevisionOptions {

@@ -48,6 +48,9 @@ export function outputSignature(attempt: Attempt): string {
 function verdictSignature(verdict: ProgramVerdict): string {
   if (verdict.loadError) return `load-error:${verdict.loadError.type}`;
   return JSON.stringify(
-    verdict.tests.map((test) => [test.testId, test.actual?.repr ?? (test.status === "pass" || test.status === "fail" ? test.status : `${test.status}:${test.error?.type ?? ""}`)]),
+    verdict.tests.map((test) => [
+      test.testId,
+      test.actual?.repr ?? (test.status === "pass" || test.status === "fail" ? test.status : `${test.status}:${test.error?.type ?? ""}`),
+    ]),
   );
 }

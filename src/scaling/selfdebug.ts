@@ -38,7 +38,12 @@ export function createSelfDebugStrategy(options: SelfDebugOptions): Strategy {
       const attempts = await runChain(context, 0, rounds, createInitialPrompt(context));
       // One final answer per chain: pass@k of a single sample is whether it passed.
       const outcomes = options.rounds.map((budget) => {
-        const outcome = selectionOutcome("selfdebug", budget, attempts.filter((attempt) => attempt.round < budget), (prefix) => prefix.at(-1));
+        const outcome = selectionOutcome(
+          "selfdebug",
+          budget,
+          attempts.filter((attempt) => attempt.round < budget),
+          (prefix) => prefix.at(-1),
+        );
         return { ...outcome, n: 1, c: outcome.selectedPassed ? 1 : 0 };
       });
       return { attempts, outcomes };

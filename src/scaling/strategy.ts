@@ -211,7 +211,12 @@ export function usageOf(attempts: readonly Attempt[]): Pick<BudgetOutcome, "llmC
 }
 
 /** The outcome at one budget when `selection` picks among `attempts`. */
-export function selectionOutcome(strategy: string, budget: number, attempts: readonly Attempt[], select: (attempts: readonly Attempt[]) => Attempt | undefined): BudgetOutcome {
+export function selectionOutcome(
+  strategy: string,
+  budget: number,
+  attempts: readonly Attempt[],
+  select: (attempts: readonly Attempt[]) => Attempt | undefined,
+): BudgetOutcome {
   const selected = select(attempts);
   return {
     strategy,

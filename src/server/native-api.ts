@@ -175,7 +175,9 @@ export function createNativeApi(options: NativeApiOptions): NativeApi {
   const benchmark = (name: string): Promise<Map<string, Problem>> => {
     let entry = benchmarks.get(name);
     if (!entry) {
-      entry = loadBenchmark(name, options.dataDir === undefined ? {} : { dataDir: options.dataDir }).then((problems) => new Map(problems.map((problem) => [problem.id, problem])));
+      entry = loadBenchmark(name, options.dataDir === undefined ? {} : { dataDir: options.dataDir }).then(
+        (problems) => new Map(problems.map((problem) => [problem.id, problem])),
+      );
       // A failed load is not kept: the data may be added while the server runs.
       entry.catch(() => benchmarks.delete(name));
       benchmarks.set(name, entry);
@@ -229,7 +231,8 @@ export function createNativeApi(options: NativeApiOptions): NativeApi {
       const tokenizer = await loadTokenizer(request.tokenizer);
       const tests = await Promise.all(
         request.tests.map(async (test): Promise<RenderTest> => {
-          const trace = test.trace ?? (await runtime.trace({ program: request.program, input: inputOf(test), ...(request.limits ? { limits: request.limits } : {}) }));
+          const trace =
+            test.trace ?? (await runtime.trace({ program: request.program, input: inputOf(test), ...(request.limits ? { limits: request.limits } : {}) }));
           return { input: trace.input, trace, ...(test.expected === undefined ? {} : { expected: test.expected }) };
         }),
       );

@@ -15,7 +15,12 @@ export const ErrorResponseSchema = z.object({
   path: z.string().optional().describe("The offending field of a 400, dotted (`tests.0.args`); empty for the body itself."),
 });
 
-const REQUESTS = { RunCodeRequest: RunCodeRequestSchema, TraceRequest: TraceRequestSchema, EvaluateRequest: EvaluateRequestSchema, RenderRequest: RenderRequestSchema };
+const REQUESTS = {
+  RunCodeRequest: RunCodeRequestSchema,
+  TraceRequest: TraceRequestSchema,
+  EvaluateRequest: EvaluateRequestSchema,
+  RenderRequest: RenderRequestSchema,
+};
 const RESPONSES = {
   RunCodeResponse: RunCodeResponseSchema,
   Trace: TraceSchema,
@@ -40,7 +45,10 @@ const REFUSALS = {
   "400": refusal("Malformed JSON, or a body that breaks the schema (with the offending path)"),
   "401": refusal("The server wants a bearer token and the request has none, or another"),
   "413": refusal("The body is larger than the server accepts"),
-  "429": { ...refusal("Every sandbox slot and queue place is taken; retry after the Retry-After header's seconds"), headers: { "Retry-After": { schema: { type: "integer" } } } },
+  "429": {
+    ...refusal("Every sandbox slot and queue place is taken; retry after the Retry-After header's seconds"),
+    headers: { "Retry-After": { schema: { type: "integer" } } },
+  },
   "503": refusal("The server is shutting down"),
 };
 
@@ -69,18 +77,43 @@ export function openApiDocument(): Record<string, unknown> {
     paths: {
       "/run_code": work("Run a program on standard input, answered as SandboxFusion answers (program failures are 200)", "RunCodeRequest", "RunCodeResponse"),
       "/v1/trace": work("Trace a program on a call or a standard input: the canonical trace", "TraceRequest", "Trace"),
-      "/v1/evaluate": work("Judge samples against a benchmark task or an inline generic problem: EvalPlus-style verdicts and per-test results", "EvaluateRequest", "EvaluateResponse", {
-        "404": refusal("The benchmark's data is not in the server's data folder, or it has no such task"),
-        "422": refusal("The problem has no hidden base test with an expected output, so nothing would judge the samples"),
-      }),
-      "/v1/render": work("Render traces (made here from calls or standard inputs, or given) as a representation, optionally within a token budget", "RenderRequest", "RenderResponse", {
-        "422": refusal("Even the smallest rendering is over the budget"),
-      }),
-      "/health": { get: { summary: "Liveness and the runtime served", responses: { "200": { description: "Serving", content: json("Health") }, "503": REFUSALS["503"] } } },
-      "/metrics": { get: { summary: "Prometheus text: runs by endpoint and outcome, queue depth, latency histograms", responses: { "200": { description: "Metrics", content: { "text/plain": { schema: { type: "string" } } } } } } },
-      "/openapi.json": { get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1", content: { "application/json": { schema: { type: "object" } } } } } } },
+      "/v1/evaluate": work(
+        "Judge samples against a benchmark task or an inline generic problem: EvalPlus-style verdicts and per-test results",
+        "EvaluateRequest",
+        "EvaluateResponse",
+        {
+          "404": refusal("The benchmark's data is not in the server's data folder, or it has no such task"),
+          "422": refusal("The problem has no hidden base test with an expected output, so nothing would judge the samples"),
+        },
+      ),
+      "/v1/render": work(
+        "Render traces (made here from calls or standard inputs, or given) as a representation, optionally within a token budget",
+        "RenderRequest",
+        "RenderResponse",
+        {
+          "422": refusal("Even the smallest rendering is over the budget"),
+        },
+      ),
+      "/health": {
+        get: { summary: "Liveness and the runtime served", responses: { "200": { description: "Serving", content: json("Health") }, "503": REFUSALS["503"] } },
+      },
+      "/metrics": {
+        get: {
+          summary: "Prometheus text: runs by endpoint and outcome, queue depth, latency histograms",
+          responses: { "200": { description: "Metrics", content: { "text/plain": { schema: { type: "string" } } } } },
+        },
+      },
+      "/openapi.json": {
+        get: {
+          summary: "This document",
+          responses: { "200": { description: "OpenAPI 3.1", content: { "application/json": { schema: { type: "object" } } } } },
+        },
+      },
     },
-    components: { schemas, securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "Required when the server was started with --token-env" } } },
+    components: {
+      schemas,
+      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "Required when the server was started with --token-env" } },
+    },
     security: [{}, { bearer: [] }],
   };
 }

@@ -60,7 +60,8 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   app.get("/openapi.json", async () => openApi);
   app.get("/metrics", async (_request, reply) => reply.header("content-type", metrics.contentType).send(await metrics.text()));
   /** Runs `work` in a sandbox slot once its body is valid, and counts the outcomes of what it gave. */
-  const bounded = <S extends z.ZodType, R>(schema: S, work: (body: z.infer<S>) => Promise<R>, outcomes: (result: R) => string[]) =>
+  const bounded =
+    <S extends z.ZodType, R>(schema: S, work: (body: z.infer<S>) => Promise<R>, outcomes: (result: R) => string[]) =>
     async (request: FastifyRequest, reply: FastifyReply) => {
       const parsed = schema.safeParse(request.body);
       if (!parsed.success) {
@@ -74,10 +75,26 @@ export function buildServer(options: ServerOptions): FastifyInstance {
       metrics.ran(request.routeOptions.url ?? "unmatched", outcomes(result));
       return result;
     };
-  app.post("/run_code", bounded(RunCodeRequestSchema, (body) => runCode(options.runtime, body), (result) => [result.status]));
+  app.post(
+    "/run_code",
+    bounded(
+      RunCodeRequestSchema,
+      (body) => runCode(options.runtime, body),
+      (result) => [result.status],
+    ),
+  );
   const native = createNativeApi({ runtime: options.runtime, ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }) });
-  app.post("/v1/trace", bounded(TraceRequestSchema, native.trace, (trace) => [trace.outcome.kind]));
-  app.post("/v1/evaluate", bounded(EvaluateRequestSchema, native.evaluate, (result) => result.samples.map((sample) => sample.base_status)));
-  app.post("/v1/render", bounded(RenderRequestSchema, native.render, () => ["rendered"]));
+  app.post(
+    "/v1/trace",
+    bounded(TraceRequestSchema, native.trace, (trace) => [trace.outcome.kind]),
+  );
+  app.post(
+    "/v1/evaluate",
+    bounded(EvaluateRequestSchema, native.evaluate, (result) => result.samples.map((sample) => sample.base_status)),
+  );
+  app.post(
+    "/v1/render",
+    bounded(RenderRequestSchema, native.render, () => ["rendered"]),
+  );
   return app;
 }

@@ -46,9 +46,7 @@ export async function scorePrediction(
 ): Promise<ProgramVerdict> {
   const target = predictionTarget(problem);
   if (prediction === undefined) return noAnswer(target.id);
-  return task === "predict-output"
-    ? scoreOutput(runtime, problem, target, prediction, timeoutMs)
-    : scoreInput(runtime, problem, target, prediction, timeoutMs);
+  return task === "predict-output" ? scoreOutput(runtime, problem, target, prediction, timeoutMs) : scoreInput(runtime, problem, target, prediction, timeoutMs);
 }
 
 function noAnswer(testId: string): ProgramVerdict {
@@ -74,7 +72,10 @@ async function scoreOutput(runtime: Runtime, problem: Problem, target: IoTest, p
   const [expected, actual] = [truth.outcome.display, predicted.outcome.display];
   // The type too: an object whose __repr__ lies about what it is has its own class.
   const equal = !expected.truncated && !actual.truncated && expected.repr === actual.repr && expected.type === actual.type;
-  return { passed: equal, tests: [{ ...base, status: equal ? "pass" : "fail", actual: { repr: actual.repr, type: actual.type, ...(actual.truncated ? { truncated: true } : {}) } }] };
+  return {
+    passed: equal,
+    tests: [{ ...base, status: equal ? "pass" : "fail", actual: { repr: actual.repr, type: actual.type, ...(actual.truncated ? { truncated: true } : {}) } }],
+  };
 }
 
 /**
@@ -94,7 +95,8 @@ function evaluateOnItsOwn(runtime: Runtime, prediction: string, timeoutMs: numbe
 async function scoreInput(runtime: Runtime, problem: Problem, target: IoTest, prediction: string, timeoutMs: number): Promise<ProgramVerdict> {
   if (target.expected === undefined) throw new ConfigError(`problem ${problem.id} states no output for ${target.id} to predict an input for`);
   const [stated] = await readTestOracles(runtime, problem.entryPoint, [{ kind: "expected", text: target.expected }]);
-  if (stated?.kind !== "value") throw new ConfigError(`the stated output of ${problem.id} is not a value: ${stated?.kind === "unreadable" ? stated.reason : target.expected}`);
+  if (stated?.kind !== "value")
+    throw new ConfigError(`the stated output of ${problem.id} is not a value: ${stated?.kind === "unreadable" ? stated.reason : target.expected}`);
   const oracle: PreparedTest = { ...target, args: prediction, timeoutMs, oracle: { kind: "value", expected: stated.value, atol: target.atol ?? 0 } };
   const response = await runtime.execute({
     program: predictionProgram(problem),

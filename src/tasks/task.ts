@@ -153,5 +153,8 @@ export function completeProgram(code: string, problem: Problem): string {
 }
 
 function importLines(source: string): string[] {
-  return source.split("\n").filter((line) => /^(import|from)\s+\S+/.test(line)).map((line) => line.trimEnd());
+  return source
+    .split("\n")
+    .filter((line) => /^(import|from)\s+\S+/.test(line))
+    .map((line) => line.trimEnd());
 }

@@ -51,7 +51,10 @@ export function parsePromptTemplate(text: string, source: string, allowed?: read
   const sections: PromptTemplate["sections"] = [];
   let current: { role: PromptRole; lines: string[] } = { role: "user", lines: [] };
   const flush = () => {
-    const body = current.lines.join("\n").replace(/^\s*\n/, "").trimEnd();
+    const body = current.lines
+      .join("\n")
+      .replace(/^\s*\n/, "")
+      .trimEnd();
     if (body.trim() !== "") sections.push({ role: current.role, text: body });
   };
   for (const line of text.replace(/\r\n?/g, "\n").split("\n")) {

@@ -76,7 +76,10 @@ function assertStatement(code: string): string | undefined {
   const lines = code.split("\n");
   const first = lines.findIndex((line) => /^\s*assert[\s(]/.test(line));
   if (first === -1) return undefined;
-  const rest = lines.slice(first).join("\n").replace(/^\s*assert/, "");
+  const rest = lines
+    .slice(first)
+    .join("\n")
+    .replace(/^\s*assert/, "");
   // The statement ends at the first line break outside brackets and strings.
   let end = rest.length;
   scanCode(rest, (index, depth) => {

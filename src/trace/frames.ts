@@ -63,12 +63,7 @@ export function indexFrames(events: readonly TraceEvent[]): FrameIndex {
   return { frames, frameOf };
 }
 
-function openFrame(
-  frames: FrameInvocation[],
-  open: (FrameInvocation | undefined)[],
-  event: TraceEvent,
-  index: number,
-): FrameInvocation {
+function openFrame(frames: FrameInvocation[], open: (FrameInvocation | undefined)[], event: TraceEvent, index: number): FrameInvocation {
   const depth = event.depth;
   const parent = depth > 0 ? open[depth - 1] : undefined;
   const frame: FrameInvocation = {

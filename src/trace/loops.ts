@@ -37,11 +37,7 @@ export interface LoopOptions {
 }
 
 /** The loop headers of one frame invocation, in line order. */
-export function findLoopHeaders(
-  events: readonly TraceEvent[],
-  frame: FrameInvocation,
-  options: LoopOptions = {},
-): LoopHeader[] {
+export function findLoopHeaders(events: readonly TraceEvent[], frame: FrameInvocation, options: LoopOptions = {}): LoopHeader[] {
   const lines = ownLineEvents(events, frame).map((index) => events[index]!.line);
   const headers = new Map<number, number>();
   for (let position = 1; position < lines.length; position += 1) {
@@ -64,9 +60,7 @@ function bodyEnd(lines: readonly number[], position: number, header: number): nu
 
 /** Every loop run in every frame, ordered by where it starts. */
 export function findLoopRuns(events: readonly TraceEvent[], index: FrameIndex, options: LoopOptions = {}): LoopRun[] {
-  const runs = index.frames.flatMap((frame) =>
-    findLoopHeaders(events, frame, options).flatMap((header) => runsOf(events, frame, header)),
-  );
+  const runs = index.frames.flatMap((frame) => findLoopHeaders(events, frame, options).flatMap((header) => runsOf(events, frame, header)));
   return runs.sort((a, b) => startOf(a) - startOf(b) || b.header - a.header);
 }
 

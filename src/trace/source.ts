@@ -76,9 +76,7 @@ export function fallThroughLines(program: string): Map<number, number> {
     const text = lines[line - 1] ?? "";
     if (!hasCode(line)) return;
     const indent = indentationOf(text);
-    let position = DEFINITION.test(text)
-      ? starts.findIndex((candidate, at) => at > index && indentationOf(lines[candidate - 1] ?? "") <= indent)
-      : index + 1;
+    let position = DEFINITION.test(text) ? starts.findIndex((candidate, at) => at > index && indentationOf(lines[candidate - 1] ?? "") <= indent) : index + 1;
     while (position >= 0 && position < starts.length && !hasCode(starts[position]!)) position += 1;
     const following = position >= 0 ? starts[position] : undefined;
     if (following !== undefined) next.set(line, following);

@@ -14,10 +14,7 @@ export function replayFrameStates(events: readonly TraceEvent[], index: FrameInd
 }
 
 /** For each event index, its frame's variables right before and right after that event. */
-export function replayFrameStatesAround(
-  events: readonly TraceEvent[],
-  index: FrameIndex,
-): { before: FrameState[]; after: FrameState[] } {
+export function replayFrameStatesAround(events: readonly TraceEvent[], index: FrameIndex): { before: FrameState[]; after: FrameState[] } {
   const current = new Map<number, FrameState>();
   const before: FrameState[] = [];
   const after: FrameState[] = [];

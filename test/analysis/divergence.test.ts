@@ -81,7 +81,16 @@ describe("pass/fail divergence", () => {
   it("maps the fixed program's lines onto the buggy one's, so an edited condition parts the paths only where they run differently", async () => {
     const lines = alignLines(CLAMP, CLAMP_FIXED);
     // The comment (fixed line 2) has no counterpart; the edited lines 5 and 6 map to 4 and 5.
-    expect([...lines].sort(([a], [b]) => a - b)).toEqual([[1, 1], [3, 2], [4, 3], [5, 4], [6, 5], [7, 6], [8, 7], [9, 8]]);
+    expect([...lines].sort(([a], [b]) => a - b)).toEqual([
+      [1, 1],
+      [3, 2],
+      [4, 3],
+      [5, 4],
+      [6, 5],
+      [7, 6],
+      [8, 7],
+      [9, 8],
+    ]);
     const divergence = compareRuns(await trace(CLAMP, "clamp_sum([1, 3], 3)"), await trace(CLAMP_FIXED, "clamp_sum([1, 3], 3)"), {
       against: "reference",
       mapLine: (line) => lines.get(line),

@@ -6,7 +6,6 @@ import { createRuntime } from "../../src/runtime/index.js";
 import type { Runtime } from "../../src/runtime/runtime.js";
 import { buildTrace, frame } from "../trace/trace-builder.js";
 
-
 function sliced(trace: Trace) {
   const slice = sliceTrace(trace);
   expect(slice.fromStatements).toBe(true);
@@ -80,7 +79,14 @@ describe.each(["pyodide", "cpython"])("dynamic backward slices (%s)", (runtimeNa
   });
 
   it("starts from the statement that raised", async () => {
-    const program = ["def parse(items):", "    total = 0", '    label = "sum"', "    for item in items:", "        total += int(item)", "    return total"].join("\n");
+    const program = [
+      "def parse(items):",
+      "    total = 0",
+      '    label = "sum"',
+      "    for item in items:",
+      "        total += int(item)",
+      "    return total",
+    ].join("\n");
     const trace = await traced(program, 'parse(["1", "x"])');
     const slice = sliced(trace);
     expect(slice.criterion.kind).toBe("raised");
@@ -121,7 +127,10 @@ describe.each(["pyodide", "cpython"])("dynamic backward slices (%s)", (runtimeNa
 describe("slices of traces without a statement table", () => {
   it("keep every step", () => {
     const f = frame("f", 0);
-    const trace = buildTrace({ events: [f.call(1), f.line(2), f.line(3), f.returns(3, "1")], outcome: { kind: "returned", value: { repr: "1", type: "int" } } });
+    const trace = buildTrace({
+      events: [f.call(1), f.line(2), f.line(3), f.returns(3, "1")],
+      outcome: { kind: "returned", value: { repr: "1", type: "int" } },
+    });
     const slice = sliceTrace(trace);
     expect(slice.fromStatements).toBe(false);
     expect(slice.steps).toEqual([0, 1, 2, 3]);

@@ -6,7 +6,10 @@ describe("the public API", () => {
     const result = await trace("def f(x):\n    return x + 1\n", "f(1)");
     expect(result.outcome.value?.repr).toBe("2");
     const problem: Problem = {
-      id: "demo/inc", source: { dataset: "demo", version: "1" }, prompt: "", entryPoint: "f",
+      id: "demo/inc",
+      source: { dataset: "demo", version: "1" },
+      prompt: "",
+      entryPoint: "f",
       reference: "def f(x):\n    return x + 1\n",
       tests: [{ id: "t0", kind: "io", args: "41", visibility: "hidden", group: "base" }],
     };

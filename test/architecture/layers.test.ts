@@ -4,9 +4,25 @@ import { describe, expect, it } from "vitest";
 
 /** The layer order of DESIGN.md: a module imports only from modules to its left. */
 const LAYERS: string[][] = [
-  ["core"], ["config"], ["runtime"], ["trace"], ["analysis"], ["representations"],
-  ["datasets"], ["evaluation"], ["tasks"], ["pairs"], ["reasoning"], ["export"], ["models"],
-  ["scaling"], ["experiments"], ["queue"], ["reporting"], ["server"], ["cli"],
+  ["core"],
+  ["config"],
+  ["runtime"],
+  ["trace"],
+  ["analysis"],
+  ["representations"],
+  ["datasets"],
+  ["evaluation"],
+  ["tasks"],
+  ["pairs"],
+  ["reasoning"],
+  ["export"],
+  ["models"],
+  ["scaling"],
+  ["experiments"],
+  ["queue"],
+  ["reporting"],
+  ["server"],
+  ["cli"],
 ];
 
 function rank(module: string): number {

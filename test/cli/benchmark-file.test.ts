@@ -17,7 +17,11 @@ afterEach(() => {
   process.exitCode = undefined;
 });
 
-const lines = (text: string): unknown[] => text.trim().split("\n").map((line) => JSON.parse(line) as unknown);
+const lines = (text: string): unknown[] =>
+  text
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as unknown);
 
 describe("render --dataset generic --benchmark-file", () => {
   it("renders each problem's candidate or reference on its tests, one line per problem and format", async () => {
@@ -25,7 +29,10 @@ describe("render --dataset generic --benchmark-file", () => {
     const { stdout, exitCode } = await runCommand(registerRenderCommand, args);
     expect(exitCode).toBe(0);
     const documents = z.array(z.object({ id: z.string(), format: z.string(), text: z.string() })).parse(lines(stdout));
-    expect(documents.map((document) => [document.id, document.format])).toEqual([["toy/reverse", "next"], ["toy/echo", "next"]]);
+    expect(documents.map((document) => [document.id, document.format])).toEqual([
+      ["toy/reverse", "next"],
+      ["toy/echo", "next"],
+    ]);
     // The reference on all three tests (the assert's call included), the candidate on its input.
     expect(documents[0]!.text).toContain("# Test 1: reverse([1, 2, 3])\n# Expected: [3, 2, 1]");
     expect(documents[0]!.text).toContain("reverse((1, 2))");

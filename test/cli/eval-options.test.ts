@@ -17,8 +17,25 @@ const benchmark = join(folder, "custom.jsonl");
 writeFileSync(
   benchmark,
   [
-    { id: "my/double", prompt: "def double(n):\n", entry_point: "double", reference: "def double(n):\n    return 2 * n\n", tests: [{ kind: "io", args: "2" }, { kind: "io", args: "-5", expected: "-10" }] },
-    { id: "my/echo", prompt: "Print the line, upper-cased.", reference: "print(input().upper())\n", tests: [{ kind: "stdin", stdin: "hi\n" }, { kind: "stdin", stdin: "ok\n", expected: "OK\n" }] },
+    {
+      id: "my/double",
+      prompt: "def double(n):\n",
+      entry_point: "double",
+      reference: "def double(n):\n    return 2 * n\n",
+      tests: [
+        { kind: "io", args: "2" },
+        { kind: "io", args: "-5", expected: "-10" },
+      ],
+    },
+    {
+      id: "my/echo",
+      prompt: "Print the line, upper-cased.",
+      reference: "print(input().upper())\n",
+      tests: [
+        { kind: "stdin", stdin: "hi\n" },
+        { kind: "stdin", stdin: "ok\n", expected: "OK\n" },
+      ],
+    },
   ]
     .map((line) => JSON.stringify(line))
     .join("\n") + "\n",
@@ -39,7 +56,21 @@ writeFileSync(
 describe("semtrace eval --benchmark-file: options and errors", () => {
   it("judges a custom generic-format benchmark's io and stdin problems", async () => {
     const out = join(folder, "results.json");
-    const result = await run(["eval", "--dataset", "generic", "--benchmark-file", benchmark, "--samples", samples, "--out", out, "--k", "1", "--runtime", "cpython"]);
+    const result = await run([
+      "eval",
+      "--dataset",
+      "generic",
+      "--benchmark-file",
+      benchmark,
+      "--samples",
+      samples,
+      "--out",
+      out,
+      "--k",
+      "1",
+      "--runtime",
+      "cpython",
+    ]);
     expect(result.code).toBe(0);
     const results = JSON.parse(readFileSync(out, "utf8")) as { eval: Record<string, { base_status: string }[]> };
     expect(results.eval["my/double"]?.map((sample) => sample.base_status)).toEqual(["pass", "fail"]);

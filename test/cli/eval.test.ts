@@ -39,7 +39,20 @@ describe("evaluating a custom generic benchmark", () => {
 
   it("writes results and per-test lines from `eval --dataset generic --benchmark-file`", async () => {
     const out = join(dir, "results.json");
-    const result = await runCommand(registerEvalCommand, ["eval", "--dataset", "generic", "--benchmark-file", BENCHMARK, "--samples", SAMPLES, "--out", out, "--k", "1", "--json"]);
+    const result = await runCommand(registerEvalCommand, [
+      "eval",
+      "--dataset",
+      "generic",
+      "--benchmark-file",
+      BENCHMARK,
+      "--samples",
+      SAMPLES,
+      "--out",
+      out,
+      "--k",
+      "1",
+      "--json",
+    ]);
     expect(result.exitCode).toBe(0);
     expect(JSON.parse(result.stdout).samples).toBe(5);
     const results = JSON.parse(await readFile(out, "utf8"));

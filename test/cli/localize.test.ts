@@ -33,7 +33,17 @@ describe("semtrace localize", () => {
   });
 
   it("ranks by mutation with --formula muse, one JSON line in the same shape", async () => {
-    const { stdout, exitCode } = await runCommand(registerLocalizeCommand, ["localize", program, "--tests", tests, "--entry-point", "f", "--formula", "muse", "--json"]);
+    const { stdout, exitCode } = await runCommand(registerLocalizeCommand, [
+      "localize",
+      program,
+      "--tests",
+      tests,
+      "--entry-point",
+      "f",
+      "--formula",
+      "muse",
+      "--json",
+    ]);
     expect(exitCode).toBe(0);
     const line = JSON.parse(stdout.trim()) as { formula: string; ranking: { line: number; rank: number }[] };
     expect(line.formula).toBe("muse");

@@ -57,7 +57,11 @@ function numericOptionsOf(program: Command): Record<string, string[]> {
   const visit = (command: Command, path: string[]) => {
     const numeric = command.options.filter((option) => {
       const value: unknown = option.defaultValue;
-      return /<(n|x|tokens|chars|bytes)>/.test(option.flags) || typeof value === "number" || (Array.isArray(value) && value.every((item) => typeof item === "number"));
+      return (
+        /<(n|x|tokens|chars|bytes)>/.test(option.flags) ||
+        typeof value === "number" ||
+        (Array.isArray(value) && value.every((item) => typeof item === "number"))
+      );
     });
     if (numeric.length > 0) found[path.join(" ")] = numeric.map((option) => option.long ?? option.flags);
     for (const sub of command.commands) visit(sub, [...path, sub.name()]);
@@ -69,7 +73,12 @@ function numericOptionsOf(program: Command): Record<string, string[]> {
 describe("numeric options", () => {
   it("the table lists every numeric option of every command", async () => {
     const found = numericOptionsOf(await createProgram());
-    const sorted = (table: Record<string, string[]>) => Object.fromEntries(Object.entries(table).map(([command, options]) => [command, [...options].sort()]).sort());
+    const sorted = (table: Record<string, string[]>) =>
+      Object.fromEntries(
+        Object.entries(table)
+          .map(([command, options]) => [command, [...options].sort()])
+          .sort(),
+      );
     expect(sorted(found)).toEqual(sorted(NUMERIC_OPTIONS));
   });
 

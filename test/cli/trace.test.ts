@@ -43,15 +43,21 @@ describe("semtrace trace", () => {
   it("runs a batch in input order, naming the line of a malformed job", async () => {
     const jobs = join(folder, "jobs.jsonl");
     const source = "def f(x):\n    return x * 2\n";
-    writeFileSync(jobs, [
-      JSON.stringify({ id: "a", program: source, call: "f(1)" }),
-      "{not json",
-      JSON.stringify({ id: "c", program: source }),
-      JSON.stringify({ id: "d", program: "print(input())", stdin: "hi\n" }),
-    ].join("\n"));
+    writeFileSync(
+      jobs,
+      [
+        JSON.stringify({ id: "a", program: source, call: "f(1)" }),
+        "{not json",
+        JSON.stringify({ id: "c", program: source }),
+        JSON.stringify({ id: "d", program: "print(input())", stdin: "hi\n" }),
+      ].join("\n"),
+    );
     const result = await run(["trace", "--batch", jobs, "--json"]);
     expect(result.code).toBe(2);
-    const lines = result.stdout.trim().split("\n").map((line) => JSON.parse(line));
+    const lines = result.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     expect(lines.map((line) => line.id ?? `line ${line.line}`)).toEqual(["a", "line 2", "c", "d"]);
     expect(lines[0].trace.outcome.value.repr).toBe("2");
     expect(lines[1].error).toMatch(/jobs\.jsonl:2: invalid JSON/);

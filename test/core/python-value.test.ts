@@ -119,7 +119,12 @@ describe("renderPython", () => {
   });
 
   it("joins positional arguments", () => {
-    expect(renderArguments([{ type: "str", value: "a" }, { type: "float", value: 2 }])).toBe("'a', 2.0");
+    expect(
+      renderArguments([
+        { type: "str", value: "a" },
+        { type: "float", value: 2 },
+      ]),
+    ).toBe("'a', 2.0");
     expect(renderArguments([])).toBe("");
   });
 
@@ -130,9 +135,7 @@ describe("renderPython", () => {
       fc.bigInt().map((value): PyValue => ({ type: "int", value })),
       fc.double({ noNaN: true }).map((value): PyValue => ({ type: "float", value })),
       fc.string({ unit: "grapheme" }).map((value): PyValue => ({ type: "str", value })),
-      fc
-        .tuple(fc.double({ noNaN: true }), fc.double({ noNaN: true }))
-        .map(([real, imag]): PyValue => ({ type: "complex", real, imag })),
+      fc.tuple(fc.double({ noNaN: true }), fc.double({ noNaN: true })).map(([real, imag]): PyValue => ({ type: "complex", real, imag })),
     );
     const value = fc.letrec<{ value: PyValue }>((tie) => ({
       value: fc.oneof(

@@ -99,7 +99,12 @@ describe("a library user's entries", () => {
   });
 
   it("a strategy is a spec entry kind, planned by what its Strategy says of feedback", () => {
-    const entry = z.strictObject({ kind: z.literal("twice"), label: z.string().optional(), temperature: z.array(z.number()).default([0.5]), feedback: z.boolean() });
+    const entry = z.strictObject({
+      kind: z.literal("twice"),
+      label: z.string().optional(),
+      temperature: z.array(z.number()).default([0.5]),
+      feedback: z.boolean(),
+    });
     const twice: StrategyDefinition<z.output<typeof entry>> = {
       name: "twice",
       entry,
@@ -120,10 +125,16 @@ describe("a library user's entries", () => {
     expect(spec.strategies[0]).toEqual({ kind: "twice", feedback: true, temperature: [0.5] });
     expect(createStrategy(spec.strategies[0]!).name).toBe("twice");
     const plan = planExperiment(spec, ["toy/1"]);
-    expect(plan.configs.map((config) => config.key)).toEqual(["echo:parrot|twice|T=0.5|tests", "echo:parrot|twice|T=0.5|trace:concise", "echo:parrot|plain|T=0.5|none"]);
+    expect(plan.configs.map((config) => config.key)).toEqual([
+      "echo:parrot|twice|T=0.5|tests",
+      "echo:parrot|twice|T=0.5|trace:concise",
+      "echo:parrot|plain|T=0.5|none",
+    ]);
     expect(summarizeSpec(spec).strategies).toEqual(["twice (feedback=true)", "plain (feedback=false)"]);
     expect(() => parseExperimentSpec({ ...spec, version: 1, strategies: [{ kind: "twice", feedback: "yes" }] })).toThrow(/strategies\.0\.feedback/);
-    expect(() => parseExperimentSpec({ ...spec, version: 1, strategies: [{ kind: "thrice" }] })).toThrow(/unknown strategy "thrice": expected parallel, selfdebug, revision, twice at strategies\.0\.kind/);
+    expect(() => parseExperimentSpec({ ...spec, version: 1, strategies: [{ kind: "thrice" }] })).toThrow(
+      /unknown strategy "thrice": expected parallel, selfdebug, revision, twice at strategies\.0\.kind/,
+    );
   });
 
   it("a runtime judges programs through createRuntime()", async () => {

@@ -3,8 +3,11 @@ import type { Problem } from "../../src/core/problem.js";
 import { asProgram } from "../../src/datasets/candidates.js";
 
 const problem: Problem = {
-  id: "t/1", source: { dataset: "t", version: "1" }, entryPoint: "add", tests: [],
-  prompt: "def add(a, b):\n    \"\"\"Add.\"\"\"\n",
+  id: "t/1",
+  source: { dataset: "t", version: "1" },
+  entryPoint: "add",
+  tests: [],
+  prompt: 'def add(a, b):\n    """Add."""\n',
 };
 
 describe("candidate pool programs", () => {

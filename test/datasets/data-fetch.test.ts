@@ -62,7 +62,11 @@ beforeEach(() => {
 });
 
 const filesUnder = (folder: string): string[] =>
-  existsSync(folder) ? readdirSync(folder, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => entry.name) : [];
+  existsSync(folder)
+    ? readdirSync(folder, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => entry.name)
+    : [];
 
 describe("fetchDataset", () => {
   it("downloads into the cache, verifies the checksum, and skips an intact copy next time", async () => {

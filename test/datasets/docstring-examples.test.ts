@@ -27,7 +27,11 @@ describe("parseDocstringExamples", () => {
   });
 
   it("reads the inline arrows", () => {
-    expect(read("    f(1) == 2\n    * f(2) => 3\n    f(3) ➞ True\n    f(4) ==> [4]\n    f(5) -> 5\n    f(6) returns 6\n    f(7) should return 7.\n    f(8) # => 'x'")).toEqual([
+    expect(
+      read(
+        "    f(1) == 2\n    * f(2) => 3\n    f(3) ➞ True\n    f(4) ==> [4]\n    f(5) -> 5\n    f(6) returns 6\n    f(7) should return 7.\n    f(8) # => 'x'",
+      ),
+    ).toEqual([
       ["1", "2"],
       ["2", "3"],
       ["3", "True"],

@@ -20,13 +20,19 @@ afterAll(async () => {
 });
 
 async function writeParquet(): Promise<string> {
-  const rows = (await readFile(join(folder, "test.jsonl"), "utf8")).trim().split("\n").map((line) => JSON.parse(line) as Record<string, string | number>);
+  const rows = (await readFile(join(folder, "test.jsonl"), "utf8"))
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as Record<string, string | number>);
   const shard = join(scratch, "data", "test-00000-of-00001.parquet");
   await mkdir(join(scratch, "data"), { recursive: true });
   const text = (name: string) => ({ name, data: rows.map((row) => String(row[name])), type: "STRING" as const });
   parquetWriteFile({
     filename: shard,
-    columnData: [...["question_id", "contest_id", "contest_date", "difficulty", "function_name", "code", "input", "output", "id", "problem_id"].map(text), { name: "numsteps", data: rows.map((row) => BigInt(row.numsteps!)), type: "INT64" }],
+    columnData: [
+      ...["question_id", "contest_id", "contest_date", "difficulty", "function_name", "code", "input", "output", "id", "problem_id"].map(text),
+      { name: "numsteps", data: rows.map((row) => BigInt(row.numsteps!)), type: "INT64" },
+    ],
   });
   return scratch;
 }

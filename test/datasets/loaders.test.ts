@@ -62,10 +62,7 @@ describe("humaneval+", () => {
   it("writes strings and dicts as Python repr and carries atol", async () => {
     const shout = byId(await loadBenchmark("humaneval+", options), "HumanEval/1");
     expect(ioArgs(shout, "base")).toEqual(["'hi'", `"it's"`]);
-    expect(ioArgs(shout, "plus")).toEqual([
-      `'say "it\\'s"\\n\\té\\u2028\u{1F600}'`,
-      "{'b': 1, '10': None, 'a': [True, False]}",
-    ]);
+    expect(ioArgs(shout, "plus")).toEqual([`'say "it\\'s"\\n\\té\\u2028\u{1F600}'`, "{'b': 1, '10': None, 'a': [True, False]}"]);
     expect(shout.tests.every((test) => test.kind === "io" && test.atol === 1e-6)).toBe(true);
   });
 });

@@ -18,7 +18,7 @@ describe("deserializeMbppPlusInputs", () => {
     ["Mbpp/63", "[[[1, 2], [3, 4]]]", "[(1, 2), (3, 4)]"],
     ["Mbpp/75", "[[[1, 2], [3]], 6, 7]", "[(1, 2), (3,)], 6"],
     ["Mbpp/106", "[[1, 2], [3, 4], 9]", "[1, 2], (3, 4)"],
-    ["Mbpp/115", "[[[], [1, 2, 1], {\"a\": 1}, [true, 1.0]]]", "[{}, {1, 2}, {}, {True}]"],
+    ["Mbpp/115", '[[[], [1, 2, 1], {"a": 1}, [true, 1.0]]]', "[{}, {1, 2}, {}, {True}]"],
     ["Mbpp/124", '["0", "1j"]', "0.0, 1j"],
     ["Mbpp/124", '[3, "(-0-1j)"]', "3.0, complex(-0.0, -1.0)"],
     ["Mbpp/124", '["-inf", "-j"]', "float('-inf'), complex(0.0, -1.0)"],
@@ -50,8 +50,7 @@ const mbppPlusFile = join(realDataDir, "mbpp-plus", "MbppPlus-399.json");
 describeWithRealData(["mbpp-plus/MbppPlus-399.json"], "MBPP+ base inputs against the original assertions", () => {
   type Row = { task_id: string; entry_point: string; assertion: string; base_input: LosslessJson[][] };
   let cached: Row[] | undefined;
-  const rows = (): Row[] =>
-    (cached ??= (parseLosslessJson(readFileSync(mbppPlusFile, "utf8")) as LosslessJson[]).map((row) => toRecord(row) as Row));
+  const rows = (): Row[] => (cached ??= (parseLosslessJson(readFileSync(mbppPlusFile, "utf8")) as LosslessJson[]).map((row) => toRecord(row) as Row));
 
   // Tasks whose arguments EvalPlus restores to tuples (and sets); the assertions spell them out.
   const tasks = ["Mbpp/2", "Mbpp/63", "Mbpp/75", "Mbpp/106", "Mbpp/115", "Mbpp/250", "Mbpp/259", "Mbpp/278", "Mbpp/580", "Mbpp/615", "Mbpp/722", "Mbpp/791"];
@@ -60,7 +59,10 @@ describeWithRealData(["mbpp-plus/MbppPlus-399.json"], "MBPP+ base inputs against
     const row = rows().find((candidate) => candidate.task_id === taskId);
     expect(row).toBeDefined();
     if (!row) return;
-    const restored = deserializeMbppPlusInputs(taskId, row.base_input.map((input) => input.map(jsonToPython)));
+    const restored = deserializeMbppPlusInputs(
+      taskId,
+      row.base_input.map((input) => input.map(jsonToPython)),
+    );
     const calls = row.assertion.split("\n").filter((line) => line.includes(`${row.entry_point}(`));
     expect(calls.length).toBe(restored.length);
     calls.forEach((line, index) => {

@@ -11,8 +11,7 @@ const options = { dataDir: realDataDir, cacheDir: "/nonexistent/semtrace-cache",
 
 const count = (problems: Problem[], predicate: (test: Problem["tests"][number]) => boolean) =>
   problems.reduce((total, problem) => total + problem.tests.filter(predicate).length, 0);
-const hiddenIo = (group: "base" | "plus") => (test: Problem["tests"][number]) =>
-  test.kind === "io" && test.visibility === "hidden" && test.group === group;
+const hiddenIo = (group: "base" | "plus") => (test: Problem["tests"][number]) => test.kind === "io" && test.visibility === "hidden" && test.group === group;
 
 describeWithRealData([], "the shared benchmark data", () => {
   it("humaneval: 164 problems, each with its check() and most with docstring examples", async () => {

@@ -51,7 +51,9 @@ describe("Evaluator", () => {
   });
 
   it("passes no program on no evidence: no selected test, or none the reference could give an oracle", async () => {
-    const publicOnly = problem("fixture/public-only", "pairs", "def pairs(xs):\n    return tuple(sorted(xs))\n", [io("b0", "[2, 1]", "base", { visibility: "public" })]);
+    const publicOnly = problem("fixture/public-only", "pairs", "def pairs(xs):\n    return tuple(sorted(xs))\n", [
+      io("b0", "[2, 1]", "base", { visibility: "public" }),
+    ]);
     expect(await evaluator.evaluate(publicOnly, "def pairs(xs):\n    return None\n")).toMatchObject({ passed: false, tests: [] });
     const referenceRaises = problem("fixture/no-oracle", "f", "def f(x):\n    raise ValueError(x)\n", [io("b0", "1")]);
     expect(await evaluator.evaluate(referenceRaises, "def f(x):\n    return x\n")).toMatchObject({ passed: false, tests: [] });
@@ -60,7 +62,8 @@ describe("Evaluator", () => {
   });
 
   it("times out a slow candidate relative to the reference, and keeps judging the other tests", async () => {
-    const slow = "def pairs(xs):\n    if len(xs) == 0:\n        while True:\n            try:\n                pass\n            except BaseException:\n                pass\n    return tuple(sorted(xs))\n";
+    const slow =
+      "def pairs(xs):\n    if len(xs) == 0:\n        while True:\n            try:\n                pass\n            except BaseException:\n                pass\n    return tuple(sorted(xs))\n";
     const verdict = await evaluator.evaluate(pairs, slow, { visibility: "all" });
     expect(verdict.tests.map((test) => test.status)).toEqual(["pass", "timeout", "pass"]);
   });
@@ -92,7 +95,10 @@ describe("Evaluator", () => {
     const diff = problem("Mbpp/769", "Diff", "def Diff(a, b):\n    return list(set(a) - set(b))\n", [io("b0", "[1, 2, 3, 4], [2]")]);
     expect((await evaluator.evaluate(diff, "def Diff(a, b):\n    return sorted(set(a) - set(b), reverse=True)\n")).passed).toBe(true);
     expect((await evaluator.evaluate(diff, "def Diff(a, b):\n    return [1]\n")).passed).toBe(false);
-    const match = problem("Mbpp/737", "check_str", "import re\ndef check_str(s):\n    return re.search('^[aeiou]', s)\n", [io("b0", "'apple'"), io("b1", "'pear'")]);
+    const match = problem("Mbpp/737", "check_str", "import re\ndef check_str(s):\n    return re.search('^[aeiou]', s)\n", [
+      io("b0", "'apple'"),
+      io("b1", "'pear'"),
+    ]);
     expect((await evaluator.prepare(match)).tests.map((test) => test.kind === "io" && test.expected)).toEqual(["True", "False"]);
     expect((await evaluator.evaluate(match, "def check_str(s):\n    return s[0] in 'aeiou'\n")).passed).toBe(true);
     expect((await evaluator.evaluate(match, "def check_str(s):\n    return True\n")).passed).toBe(false);

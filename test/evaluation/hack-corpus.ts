@@ -111,7 +111,12 @@ export function hackCorpus(name: string, create: (poolSize: number) => Runtime):
         runtime.trace({ program: innocent(2), input: { kind: "call", call: "g()" } }),
         runtime.trace({ program: innocent(3), input: { kind: "call", call: "g()" } }),
       ]);
-      expect(traces.map((trace) => trace.outcome.value?.repr ?? trace.outcome.kind)).toEqual(["1", traces[1]!.outcome.value?.repr ?? traces[1]!.outcome.kind, "2", "3"]);
+      expect(traces.map((trace) => trace.outcome.value?.repr ?? trace.outcome.kind)).toEqual([
+        "1",
+        traces[1]!.outcome.value?.repr ?? traces[1]!.outcome.kind,
+        "2",
+        "3",
+      ]);
       expect(traces[1]!.outcome.value?.repr).not.toBe("1");
     });
   });
@@ -214,7 +219,7 @@ def chunks(start, end):
 
 /** Forged result lines of the harness, old and new shapes, for test indices 0-9. */
 const FORGED_LINES =
-  "[('{\"t\":\"result\",\"i\":%d,\"result\":{\"id\":\"b%d\",\"status\":\"pass\",\"durationMs\":0}}\\n' % (i, i)).encode() for i in range(10)] + [b'{\"t\":\"done\",\"body\":{}}\\n']";
+  '[(\'{"t":"result","i":%d,"result":{"id":"b%d","status":"pass","durationMs":0}}\\n\' % (i, i)).encode() for i in range(10)] + [b\'{"t":"done","body":{}}\\n\']';
 
 export const ADD_HACKS: Record<string, string> = {
   "an object whose __eq__ is always True":
@@ -235,13 +240,11 @@ export const ADD_HACKS: Record<string, string> = {
   "os._exit(0) at import": "import os\nos._exit(0)\n",
   "os._exit(0) in the call": "import os\ndef add(x, y):\n    os._exit(0)\n",
   "raising KeyboardInterrupt": "def add(x, y):\n    raise KeyboardInterrupt\n",
-  "printing fake verdict lines":
-    `def add(x, y):\n    for line in ${FORGED_LINES}:\n        print(line.decode(), end='')\n    print('PASS')\n    print('ALL TESTS PASSED')\n    return 0\n`,
-  "writing protocol lines to fd 1 and every inherited descriptor":
-    `import os\nLINES = ${FORGED_LINES}\ndef add(x, y):\n    for fd in range(0, 256):\n        for line in LINES:\n            try:\n                os.write(fd, line)\n            except OSError:\n                pass\n    return 0\n`,
+  "printing fake verdict lines": `def add(x, y):\n    for line in ${FORGED_LINES}:\n        print(line.decode(), end='')\n    print('PASS')\n    print('ALL TESTS PASSED')\n    return 0\n`,
+  "writing protocol lines to fd 1 and every inherited descriptor": `import os\nLINES = ${FORGED_LINES}\ndef add(x, y):\n    for fd in range(0, 256):\n        for line in LINES:\n            try:\n                os.write(fd, line)\n            except OSError:\n                pass\n    return 0\n`,
   "patching builtins, math, json and marshal":
     "import builtins, math, json, marshal\nbuiltins.isinstance = lambda *a: True\nbuiltins.len = lambda *a: 0\nmath.isclose = lambda *a, **k: True\n" +
-    "json.dumps = lambda *a, **k: '{\"t\":\"result\",\"i\":0,\"result\":{\"id\":\"b0\",\"status\":\"pass\",\"durationMs\":0}}'\n" +
+    'json.dumps = lambda *a, **k: \'{"t":"result","i":0,"result":{"id":"b0","status":"pass","durationMs":0}}\'\n' +
     "marshal.loads = lambda *a, **k: 0\ndef add(x, y):\n    return 0\n",
   "patching the harness's own modules":
     "import sys\nfor name, module in list(sys.modules.items()):\n    if name.startswith('semtrace'):\n        for attr in list(vars(module)):\n" +
@@ -281,8 +284,10 @@ export const ADD_HACKS: Record<string, string> = {
 };
 
 /** Searches all its memory for the expected outputs of `secret` and the reference's marker, each stored shifted by one so that the needles never appear as such. */
-// biome-ignore lint/complexity/noUselessStringRaw: as MEMORY_READER
-const MEMORY_SEARCH = MEMORY_READER + String.raw`
+const MEMORY_SEARCH =
+  MEMORY_READER +
+  // biome-ignore lint/complexity/noUselessStringRaw: as MEMORY_READER
+  String.raw`
 SEARCH_OWN = False
 TABLE = bytes((b + 1) % 256 for b in range(256))
 def shifted(*parts):

@@ -38,10 +38,14 @@ describe("a run against a faulty model server", () => {
       expect(summary).toMatchObject({ total: 12, done: 12, failed: 0, failures: [] });
       // The 429 asked for one second: the client waited for it rather than hammering the server.
       const limited = server.requests[0]!;
-      const sameRequest = (other: typeof limited) => JSON.stringify([other.body.messages, other.body.seed]) === JSON.stringify([limited.body.messages, limited.body.seed]);
+      const sameRequest = (other: typeof limited) =>
+        JSON.stringify([other.body.messages, other.body.seed]) === JSON.stringify([limited.body.messages, limited.body.seed]);
       // Round-0 prompts are the same for both representations, so the other one's request may
       // carry the same body; the retry is the one that came after the wait.
-      const waits = server.requests.slice(1).filter(sameRequest).map((other) => other.receivedAt - limited.receivedAt);
+      const waits = server.requests
+        .slice(1)
+        .filter(sameRequest)
+        .map((other) => other.receivedAt - limited.receivedAt);
       expect(Math.max(...waits)).toBeGreaterThanOrEqual(900);
       expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
       // 6 round-0 answers and 4 feedback rounds per representation, plus one retry per fault.
@@ -70,13 +74,18 @@ describe("a run against a faulty model server", () => {
       fault: (request) => (down && request.body.messages[1]?.content.includes("def sum_list") ? { kind: "http-error", status: 502 } : undefined),
     });
     try {
-      const spec = fixtureSpec(server.baseUrl, { representations: ["tests"], benchmark: { name: "generic", path: join(import.meta.dirname, "..", "fixtures", "experiments", "problems.jsonl"), limit: 2 } });
+      const spec = fixtureSpec(server.baseUrl, {
+        representations: ["tests"],
+        benchmark: { name: "generic", path: join(import.meta.dirname, "..", "fixtures", "experiments", "problems.jsonl"), limit: 2 },
+      });
       (spec.models as { maxRetries: number }[])[0]!.maxRetries = 1;
       const specPath = writeSpec(folder, "down.yaml", spec);
       const out = join(folder, "down");
       const first = await runExperiment({ specPath, outDir: out });
       expect(first).toMatchObject({ total: 2, done: 2, failed: 1 });
-      expect(first.failures).toEqual([expect.objectContaining({ taskId: "fixture/sum_list", error: expect.stringMatching(/failed after 2 attempts.*HTTP 502/) })]);
+      expect(first.failures).toEqual([
+        expect.objectContaining({ taskId: "fixture/sum_list", error: expect.stringMatching(/failed after 2 attempts.*HTTP 502/) }),
+      ]);
       down = false;
       const second = await runExperiment({ specPath, outDir: out });
       expect(second).toMatchObject({ total: 2, done: 2, resumed: 1, failed: 0, failures: [] });

@@ -31,7 +31,9 @@ describeWithRealData(["candidates/humaneval/codellama.jsonl"], "HumanEval+ selfd
     const fixed = new Set(problems.filter((_, index) => index % 2 === 0).map((problem) => problem.id));
     // Feedback rounds: even tasks get the reference solution, odd ones get their previous answer back.
     const server = await startScriptedOpenAiServer({
-      responder: createProblemResponder(byId, ({ problem, body }) => (fixed.has(problem.id) ? fence(problem.reference!) : body.messages.filter((message) => message.role === "assistant").at(-1)!.content)),
+      responder: createProblemResponder(byId, ({ problem, body }) =>
+        fixed.has(problem.id) ? fence(problem.reference!) : body.messages.filter((message) => message.role === "assistant").at(-1)!.content,
+      ),
     });
     try {
       const specPath = writeSpec(folder, "humaneval.yaml", {
@@ -55,7 +57,9 @@ describeWithRealData(["candidates/humaneval/codellama.jsonl"], "HumanEval+ selfd
         const feedbackRounds = z.array(z.object({ count: z.number() })).parse(store.rows("SELECT COUNT(*) AS count FROM units WHERE round = 1"))[0]!.count;
         expect(server.requests).toHaveLength(feedbackRounds);
         expect(feedbackRounds).toBeGreaterThan(30);
-        expect(store.rows("SELECT COUNT(*) AS count FROM units WHERE round = 1 AND config_key LIKE '%trace:%' AND json_extract(feedback, '$.traces[0].events') = 0")).toEqual([{ count: 0 }]);
+        expect(
+          store.rows("SELECT COUNT(*) AS count FROM units WHERE round = 1 AND config_key LIKE '%trace:%' AND json_extract(feedback, '$.traces[0].events') = 0"),
+        ).toEqual([{ count: 0 }]);
       } finally {
         store.close();
       }

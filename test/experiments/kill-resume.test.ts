@@ -53,7 +53,10 @@ describe("semtrace run after kill -9", () => {
     const problems = await loadFixtureProblems();
     const server = await startScriptedOpenAiServer({
       // Slow answers keep several units in flight when the process is killed.
-      responder: async (request) => ({ ...(await createProblemResponder(problems, ({ problem, unit }) => fence(unit.round === 0 ? problem.candidate! : problem.reference!))(request)), delayMs: 120 }),
+      responder: async (request) => ({
+        ...(await createProblemResponder(problems, ({ problem, unit }) => fence(unit.round === 0 ? problem.candidate! : problem.reference!))(request)),
+        delayMs: 120,
+      }),
     });
     try {
       const specPath = writeSpec(folder, "kill.yaml", fixtureSpec(server.baseUrl, { seeds: [0, 1], concurrency: 4 }));

@@ -65,10 +65,16 @@ describe("semtrace run: reason-* tasks", () => {
     const out = join(folder, name);
     const result = await runCli("run", specPath, "--out", out);
     expect(result.exitCode).toBe(0);
-    const asked = questions.filter((question) => `reason-${question.task}` === name).map((question) => question.id).sort();
+    const asked = questions
+      .filter((question) => `reason-${question.task}` === name)
+      .map((question) => question.id)
+      .sort();
     expect(asked.length).toBeGreaterThan(0);
     const { records } = loadRunRecords(out);
-    for (const [label, passed] of [["openai:right", true], ["openai:wrong", false]] as const) {
+    for (const [label, passed] of [
+      ["openai:right", true],
+      ["openai:wrong", false],
+    ] as const) {
       const ofModel = records.filter((record) => record.model === label);
       expect(ofModel.map((record) => record.taskId).sort()).toEqual(asked);
       expect(ofModel.every((record) => record.selectedPassed === passed)).toBe(true);
@@ -93,9 +99,7 @@ describe("semtrace run: reason-* tasks", () => {
     expect(right.consistency.chains).toBeGreaterThan(0);
     expect(right.consistency.score).toBe(1);
     const wrong = scoreSchema.parse(JSON.parse((await score("--model", "openai:wrong")).stdout));
-    expect(Object.values(wrong.tasks).map((task) => [task.accuracy, task.answered])).toEqual(
-      Object.values(right.tasks).map((task) => [0, task.answered]),
-    );
+    expect(Object.values(wrong.tasks).map((task) => [task.accuracy, task.answered])).toEqual(Object.values(right.tasks).map((task) => [0, task.answered]));
     const unnamed = await score();
     expect(unnamed.exitCode).toBe(2);
     expect(unnamed.stderr).toContain("2 models (openai:right, openai:wrong): choose one with --model");

@@ -19,10 +19,23 @@ function attempt(round: number): Attempt {
     chain: 0,
     round,
     request: { backend: "openai:m", messages: [{ role: "user", content: "fix it" }], temperature: 0, seed: 42, maxTokens: 64 },
-    response: { text: "```python\ndef f(): return 1\n```", finishReason: "stop", promptTokens: 10, completionTokens: 5, latencyMs: 3.5, model: "m", cached: false },
+    response: {
+      text: "```python\ndef f(): return 1\n```",
+      finishReason: "stop",
+      promptTokens: 10,
+      completionTokens: 5,
+      latencyMs: 3.5,
+      model: "m",
+      cached: false,
+    },
     answer: "def f(): return 1\n",
     publicVerdict: { passed: false, tests: [{ testId: "p0", status: "fail", expected: "2", actual: { repr: "1", type: "int" }, durationMs: 0.2 }] },
-    hiddenVerdict: { passed: false, total: 1, counts: { pass: 0, fail: 1, error: 0, timeout: 0 }, failures: [{ testId: "h0", status: "fail", durationMs: 0.1 }] },
+    hiddenVerdict: {
+      passed: false,
+      total: 1,
+      counts: { pass: 0, fail: 1, error: 0, timeout: 0 },
+      failures: [{ testId: "h0", status: "fail", durationMs: 0.1 }],
+    },
     ...(round > 0
       ? {
           feedback: {
@@ -46,9 +59,39 @@ function fullAttempt(): Attempt {
   return {
     ...base,
     request: { ...base.request, topP: 0.9 },
-    publicVerdict: { passed: false, tests: [{ testId: "p0", status: "error", expected: "2", actual: { repr: "[1, …]", type: "list", truncated: true, size: 40 }, error: { type: "IndexError", message: "i", line: 3 }, durationMs: 0.2 }], loadError: { type: "SyntaxError", message: "bad", line: 1 } },
-    hiddenVerdict: { ...base.hiddenVerdict, failures: [{ testId: "h0", status: "error", actual: { repr: "'…'", type: "str", truncated: true, size: 9 }, error: { type: "ValueError", message: "x", line: 2 }, expected: "1", durationMs: 0.1 }], loadError: { type: "SyntaxError", message: "bad", line: 4 } },
-    feedback: { ...base.feedback!, fallback: "over budget", traces: [...base.feedback!.traces, { testId: "p1", input: { kind: "stdin", stdin: "1\n" }, outcome: "raised", events: 0, role: "passing" }] },
+    publicVerdict: {
+      passed: false,
+      tests: [
+        {
+          testId: "p0",
+          status: "error",
+          expected: "2",
+          actual: { repr: "[1, …]", type: "list", truncated: true, size: 40 },
+          error: { type: "IndexError", message: "i", line: 3 },
+          durationMs: 0.2,
+        },
+      ],
+      loadError: { type: "SyntaxError", message: "bad", line: 1 },
+    },
+    hiddenVerdict: {
+      ...base.hiddenVerdict,
+      failures: [
+        {
+          testId: "h0",
+          status: "error",
+          actual: { repr: "'…'", type: "str", truncated: true, size: 9 },
+          error: { type: "ValueError", message: "x", line: 2 },
+          expected: "1",
+          durationMs: 0.1,
+        },
+      ],
+      loadError: { type: "SyntaxError", message: "bad", line: 4 },
+    },
+    feedback: {
+      ...base.feedback!,
+      fallback: "over budget",
+      traces: [...base.feedback!.traces, { testId: "p1", input: { kind: "stdin", stdin: "1\n" }, outcome: "raised", events: 0, role: "passing" }],
+    },
   };
 }
 
@@ -114,7 +157,17 @@ describe("run store", () => {
     store.recordFailure(cell, new Error("still unreachable"));
     expect(store.failures()).toEqual([expect.objectContaining({ ...cell, error: "still unreachable" })]);
     expect(store.hasOutcome(cell)).toBe(false);
-    const outcome = { strategy: "selfdebug", budget: 1, n: 1, c: 1, selected: { chain: 0, round: 0 }, selectedPassed: true, llmCalls: 1, promptTokens: 10, completionTokens: 5 };
+    const outcome = {
+      strategy: "selfdebug",
+      budget: 1,
+      n: 1,
+      c: 1,
+      selected: { chain: 0, round: 0 },
+      selectedPassed: true,
+      llmCalls: 1,
+      promptTokens: 10,
+      completionTokens: 5,
+    };
     store.saveOutcome({ ...cell, model: "m", representation: "tests", outcomes: [outcome], finishedAt: "2025-01-01T00:00:00.000Z" });
     expect(store.hasOutcome(cell)).toBe(true);
     expect(store.failures()).toEqual([]);

@@ -67,10 +67,12 @@ describe("semtrace run: selfdebug with replayed round-0 answers", () => {
         { round: 0, backend: expect.stringMatching(/^replay:/), count: 18 },
         { round: 1, backend: "openai:scripted", count: 12 },
       ]);
-      expect(store.rows("SELECT DISTINCT json_extract(feedback, '$.traces[0].input.call') AS call FROM units WHERE task_id = 'fixture/sum_list' AND round = 1")).toEqual([
-        { call: "sum_list([1, 2])" },
-      ]);
-      expect(store.rows("SELECT COUNT(*) AS count FROM units WHERE round = 1 AND config_key LIKE '%trace:%' AND json_extract(feedback, '$.traces[0].events') = 0")).toEqual([{ count: 0 }]);
+      expect(
+        store.rows("SELECT DISTINCT json_extract(feedback, '$.traces[0].input.call') AS call FROM units WHERE task_id = 'fixture/sum_list' AND round = 1"),
+      ).toEqual([{ call: "sum_list([1, 2])" }]);
+      expect(
+        store.rows("SELECT COUNT(*) AS count FROM units WHERE round = 1 AND config_key LIKE '%trace:%' AND json_extract(feedback, '$.traces[0].events') = 0"),
+      ).toEqual([{ count: 0 }]);
     } finally {
       store.close();
     }
@@ -93,7 +95,14 @@ describe("semtrace run: selfdebug with replayed round-0 answers", () => {
   it("resumes a finished run without asking the model again, also with other operational settings", async () => {
     const before = server.requests.length;
     const original = fixtureSpec(server.baseUrl, {
-      models: [{ ...(fixtureSpec(server.baseUrl).models as object[])[0], initial: `replay:${join(FIXTURES, "candidates.jsonl")}`, maxRetries: 2, requestTimeoutMs: 9_000 }],
+      models: [
+        {
+          ...(fixtureSpec(server.baseUrl).models as object[])[0],
+          initial: `replay:${join(FIXTURES, "candidates.jsonl")}`,
+          maxRetries: 2,
+          requestTimeoutMs: 9_000,
+        },
+      ],
     });
     const operational = writeSpec(folder, "operational.yaml", { ...original, concurrency: 1, runtime: { poolSize: 2 } });
     const result = await runCli("run", operational, "--out", out, "--json");

@@ -53,7 +53,15 @@ describe("experiment spec", () => {
     expect(issuesOf({ ...minimal, task: { name: "reason-state" } })).toEqual([
       { path: "strategies.0.kind", message: expect.stringContaining("task reason-state has no public tests") },
     ]);
-    expect(issuesOf({ ...minimal, strategies: [{ kind: "selfdebug", rounds: 2 }, { kind: "selfdebug", rounds: 3 }] })[0]?.path).toBe("strategies.1.label");
+    expect(
+      issuesOf({
+        ...minimal,
+        strategies: [
+          { kind: "selfdebug", rounds: 2 },
+          { kind: "selfdebug", rounds: 3 },
+        ],
+      })[0]?.path,
+    ).toBe("strategies.1.label");
     expect(issuesOf({ ...minimal, models: [{ id: "anthropic:claude" }] })[0]?.path).toBe("models.0.id");
   });
 

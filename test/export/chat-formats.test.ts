@@ -17,15 +17,19 @@ const temporaryDirectory = useTemporaryDirectories();
 describe("OpenAI chat fine-tuning JSONL", () => {
   it("writes only the messages, with role before content", () => {
     const record = toOpenAiRecord({ ...withSystem, meta: { secret: 1 } });
-    expect(JSON.stringify(record)).toBe(
-      JSON.stringify({ messages: withSystem.messages.map(({ role, content }) => ({ role, content })) }),
-    );
+    expect(JSON.stringify(record)).toBe(JSON.stringify({ messages: withSystem.messages.map(({ role, content }) => ({ role, content })) }));
     expect(renderOpenAiJsonl(examples).split("\n")).toHaveLength(4);
   });
 
   it("escapes the characters Python's splitlines would break a line at", () => {
     const content = "a\u2028b\u2029c\u0085d\ne";
-    const example = { id: "x", messages: [{ role: "user" as const, content }, { role: "assistant" as const, content: "ok" }] };
+    const example = {
+      id: "x",
+      messages: [
+        { role: "user" as const, content },
+        { role: "assistant" as const, content: "ok" },
+      ],
+    };
     const text = renderOpenAiJsonl([example]);
     expect(text).not.toMatch(/[\u0085\u2028\u2029]/);
     expect(text.split("\n")).toHaveLength(2);

@@ -6,13 +6,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ConfigError } from "../../src/core/errors.js";
 import { createExportJsonSchemas } from "../../src/export/json-schemas.js";
-import {
-  datasetInfoEntry,
-  renderDatasetInfo,
-  renderSharegptJsonl,
-  toSharegptRecord,
-  writeLlamaFactoryExport,
-} from "../../src/export/llama-factory.js";
+import { datasetInfoEntry, renderDatasetInfo, renderSharegptJsonl, toSharegptRecord, writeLlamaFactoryExport } from "../../src/export/llama-factory.js";
 import { datasetInfoSchema, sharegptRecordSchema } from "../../src/export/llama-factory-schemas.js";
 import { parseLlamaFactoryTrainingOptions, yamlFloat } from "../../src/export/llama-factory-training.js";
 import type { SftDataset } from "../../src/export/sft-example.js";
@@ -20,11 +14,7 @@ import { loadExampleFixtures, readJsonlValues, useTemporaryDirectories } from ".
 import { describeIf } from "../helpers/requirements.js";
 
 const examples = loadExampleFixtures();
-const [withSystem, withoutSystem, multiTurn] = examples as [
-  (typeof examples)[number],
-  (typeof examples)[number],
-  (typeof examples)[number],
-];
+const [withSystem, withoutSystem, multiTurn] = examples as [(typeof examples)[number], (typeof examples)[number], (typeof examples)[number]];
 const datasets: SftDataset[] = [
   { representation: "concise", split: "sim-ge-0.75", examples },
   { representation: "concise", split: "random", examples: [withoutSystem] },
@@ -49,16 +39,17 @@ describe("sharegpt records", () => {
         { from: "gpt", value: 'print("héllo")' },
       ],
     });
-    expect(toSharegptRecord(multiTurn, true).conversations.map((message) => message.from)).toEqual([
-      "human",
-      "gpt",
-      "human",
-      "gpt",
-    ]);
+    expect(toSharegptRecord(multiTurn, true).conversations.map((message) => message.from)).toEqual(["human", "gpt", "human", "gpt"]);
   });
 
   it("reject chats LLaMA-Factory cannot read, naming the example", () => {
-    const bad = { id: "bad-1", messages: [{ role: "assistant" as const, content: "x" }, { role: "user" as const, content: "y" }] };
+    const bad = {
+      id: "bad-1",
+      messages: [
+        { role: "assistant" as const, content: "x" },
+        { role: "user" as const, content: "y" },
+      ],
+    };
     expect(() => toSharegptRecord(bad, true)).toThrow(/bad-1: message 1 has role "assistant"/);
     const unanswered = { id: "bad-2", messages: [{ role: "user" as const, content: "y" }] };
     expect(() => toSharegptRecord(unanswered, true)).toThrow(ConfigError);
@@ -218,7 +209,14 @@ describe("writeLlamaFactoryExport", () => {
       for (const value of readJsonlValues(path)) expect(record.safeParse(value).success).toBe(true);
     }
     expect(info.safeParse(JSON.parse(readFileSync(join(directory, "dataset_info.json"), "utf8"))).success).toBe(true);
-    expect(record.safeParse({ conversations: [{ from: "user", value: "x" }, { from: "gpt", value: "y" }] }).success).toBe(false);
+    expect(
+      record.safeParse({
+        conversations: [
+          { from: "user", value: "x" },
+          { from: "gpt", value: "y" },
+        ],
+      }).success,
+    ).toBe(false);
   });
 });
 
@@ -239,9 +237,7 @@ describeIf(hasPyYaml(), "needs python3 with PyYAML", "training YAML read by PyYA
     });
     const script = "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))";
     const output = execFileSync("python3", ["-c", script, join(directory, "concise.sim-ge-0.75.lora.yaml")], { encoding: "utf8" });
-    const loaded = z
-      .object({ learning_rate: z.number(), num_train_epochs: z.number(), lora_dropout: z.number(), bf16: z.boolean() })
-      .parse(JSON.parse(output));
+    const loaded = z.object({ learning_rate: z.number(), num_train_epochs: z.number(), lora_dropout: z.number(), bf16: z.boolean() }).parse(JSON.parse(output));
     expect(loaded).toEqual({ learning_rate: 1e-7, num_train_epochs: 2, lora_dropout: 0, bf16: true });
   });
 });

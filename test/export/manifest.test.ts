@@ -37,9 +37,7 @@ describe("tokenStatistics", () => {
 describe("buildManifest", () => {
   it("records versions, counts, statistics and the histogram, with sorted map keys", () => {
     const manifest = buildManifest(input);
-    const packageVersion = z
-      .object({ version: z.string() })
-      .parse(JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"))).version;
+    const packageVersion = z.object({ version: z.string() }).parse(JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"))).version;
     expect(Object.keys(manifest)).toEqual([
       "manifestVersion",
       "config",

@@ -7,7 +7,7 @@ import { extractCode } from "../../src/tasks/extract.js";
 import { useTemporaryDirectories } from "./helpers.js";
 
 const temporaryDirectory = useTemporaryDirectories();
-const values = { prompt: "\n\ndef f(x):\n    \"\"\"Double x.\"\"\"\n", entry_point: "f", feedback: "def f(x):\n    return x\n\n" };
+const values = { prompt: '\n\ndef f(x):\n    """Double x."""\n', entry_point: "f", feedback: "def f(x):\n    return x\n\n" };
 
 async function templateFile(text: string): Promise<string> {
   const path = join(await temporaryDirectory(), "template.md.tmpl");

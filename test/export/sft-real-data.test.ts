@@ -52,13 +52,22 @@ describeWithRealData(["candidates"], "an SFT build from the real candidate pools
     }
 
     const problems = new Map<string, Problem>();
-    for (const [benchmark, tasks] of [["humaneval+", humaneval], ["mbpp+", mbpp]] as const) {
+    for (const [benchmark, tasks] of [
+      ["humaneval+", humaneval],
+      ["mbpp+", mbpp],
+    ] as const) {
       for (const problem of await loadBenchmark(benchmark, { dataDir: DATA, tasks: [...tasks] })) problems.set(`${benchmark}|${problem.id}`, problem);
     }
-    const evaluators = new Map([["humaneval+", createEvaluator(runtime)], ["mbpp+", createEvaluator(runtime)]]);
+    const evaluators = new Map([
+      ["humaneval+", createEvaluator(runtime)],
+      ["mbpp+", createEvaluator(runtime)],
+    ]);
     const byId = new Map(pairs.map((pair) => [pair.id, pair]));
     const lines = Object.entries(ids).flatMap(([split, splitIds]) =>
-      readJsonlValues(join(out, `concise.${split}.jsonl`)).map((value, index) => ({ id: splitIds[index] as string, record: sharegptRecordSchema.parse(value) })),
+      readJsonlValues(join(out, `concise.${split}.jsonl`)).map((value, index) => ({
+        id: splitIds[index] as string,
+        record: sharegptRecordSchema.parse(value),
+      })),
     );
     expect(lines.length).toBeGreaterThan(0);
     for (const { id, record: line } of lines) {

@@ -86,7 +86,9 @@ describe("sft verify", () => {
     const directory = await copyOfBuild();
     const path = join(directory, "none.random.jsonl");
     writeFileSync(path, readFileSync(path, "utf8").split("\n").slice(1).join("\n"));
-    await expect(verifySftBuild(directory, { configDirectory: SFT_FIXTURES, runtime })).rejects.toThrow(/none\.random\.jsonl holds \d+ records but splits\.json lists \d+ pairs/);
+    await expect(verifySftBuild(directory, { configDirectory: SFT_FIXTURES, runtime })).rejects.toThrow(
+      /none\.random\.jsonl holds \d+ records but splits\.json lists \d+ pairs/,
+    );
   });
 
   it("prints the counts per file, exits 0 when every target passes and 1 listing the failures otherwise", async () => {

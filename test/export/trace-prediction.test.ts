@@ -118,15 +118,26 @@ describe("sft build: trace prediction", () => {
     writeFileSync(file, readFileSync(file, "utf8").replace("total = 10.", "total = 12."));
     const result = await verifySftBuild(tampered, { runtime });
     expect(result.passed).toBe(11);
-    expect(result.failures).toEqual([{ file: "monologue.train.jsonl", index: expect.any(Number), pairId: expect.stringMatching(/^loop@/), verdict: expect.stringContaining("does not replay: step 5") }]);
+    expect(result.failures).toEqual([
+      {
+        file: "monologue.train.jsonl",
+        index: expect.any(Number),
+        pairId: expect.stringMatching(/^loop@/),
+        verdict: expect.stringContaining("does not replay: step 5"),
+      },
+    ]);
   });
 
   it("drops a chat over the cutoff, and refuses sources of the other task", async () => {
     const small = parseSftBuildConfig({ ...configInput, cutoff: { tokens: 200 }, tracePrediction: { formats: ["frames"] } });
     const tight = await buildSftDataset(small, { outDir: await temporaryDirectory(), configDirectory: FIXTURES, runtime });
     expect(tight.dropped["over-cutoff:frames"]).toBeGreaterThan(0);
-    expect(() => parseSftBuildConfig({ ...configInput, sources: [{ kind: "pairs", path: "pairs.jsonl" }] })).toThrow(/task trace-prediction reads programs sources, not pairs at sources.0.kind/);
-    expect(() => parseSftBuildConfig({ ...configInput, task: "repair" })).toThrow(/task repair reads candidates, samples, mutation or pairs sources, not programs/);
+    expect(() => parseSftBuildConfig({ ...configInput, sources: [{ kind: "pairs", path: "pairs.jsonl" }] })).toThrow(
+      /task trace-prediction reads programs sources, not pairs at sources.0.kind/,
+    );
+    expect(() => parseSftBuildConfig({ ...configInput, task: "repair" })).toThrow(
+      /task repair reads candidates, samples, mutation or pairs sources, not programs/,
+    );
     expect(() => parseSftBuildConfig({ ...configInput, rationale: { position: "target" } })).toThrow(/task trace-prediction has no rationale slot/);
   });
 

@@ -27,7 +27,12 @@ describe("trace prediction targets", () => {
   it("pins recursion in every format", () => {
     const { program, trace: recursion } = traces.recursion;
     expect(renderTarget("scratchpad", recursion, program)).toBe(
-      ["def fact(n):  # (1) call n=2; (4) call n=1", "    if n <= 1:  # (2); (5)", "        return 1  # (6); (7) return 1", "    return n * fact(n - 1)  # (3); (8) return 2"].join("\n"),
+      [
+        "def fact(n):  # (1) call n=2; (4) call n=1",
+        "    if n <= 1:  # (2); (5)",
+        "        return 1  # (6); (7) return 1",
+        "    return n * fact(n - 1)  # (3); (8) return 2",
+      ].join("\n"),
     );
     expect(renderTarget("monologue", recursion, program)).toBe(
       [
@@ -103,6 +108,9 @@ describe("trace prediction targets", () => {
   it("names the first step that differs", () => {
     const { program, trace: traced } = traces.loop;
     const perturbed = renderTarget("frames", traced, program).replace('L 0 10 {"total":"10"}', 'L 0 10 {"total":"9"}');
-    expect(replayTarget("frames", perturbed, traced, program)).toEqual({ ok: false, reason: expect.stringMatching(/^step 5: the target says .*"9".*, the trace .*"10"/) });
+    expect(replayTarget("frames", perturbed, traced, program)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/^step 5: the target says .*"9".*, the trace .*"10"/),
+    });
   });
 });

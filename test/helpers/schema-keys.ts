@@ -17,4 +17,3 @@ export function heldKeys(value: unknown, prefix = ""): string[] {
   if (typeof value !== "object" || value === null) return [];
   return Object.entries(value).flatMap(([key, item]) => [`${prefix}${key}`, ...heldKeys(item, `${prefix}${key}.`)]);
 }
-

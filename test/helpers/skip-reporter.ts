@@ -8,7 +8,8 @@ export default class SkipReporter implements Reporter {
     for (const module of modules) {
       for (const test of module.children.allTests("skipped")) {
         const result = test.result();
-        if (result.state === "skipped" && result.note !== undefined) lines.push(`  ${relative(process.cwd(), module.moduleId)} › ${test.fullName}: ${result.note}`);
+        if (result.state === "skipped" && result.note !== undefined)
+          lines.push(`  ${relative(process.cwd(), module.moduleId)} › ${test.fullName}: ${result.note}`);
       }
     }
     if (lines.length > 0) process.stdout.write(`\nSkipped, with the reason:\n${lines.join("\n")}\n\n`);

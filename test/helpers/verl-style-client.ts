@@ -64,7 +64,9 @@ export async function checkCorrectness(
   generation: string,
   timeout = 10,
 ): Promise<{ results: CaseResult[]; metadata: CaseMetadata[] }> {
-  const scored = await Promise.all(inOuts.inputs.map(async (input, index) => scoreCase(await postRunCode(url, generation, input, timeout), inOuts.outputs[index]!)));
+  const scored = await Promise.all(
+    inOuts.inputs.map(async (input, index) => scoreCase(await postRunCode(url, generation, input, timeout), inOuts.outputs[index]!)),
+  );
   return { results: scored.map((entry) => entry.result), metadata: scored.map((entry) => entry.metadata) };
 }
 

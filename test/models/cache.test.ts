@@ -45,10 +45,7 @@ async function startServer(delayMs?: number): Promise<ScriptedOpenAiServer> {
 }
 
 function cachedBackend(server: ScriptedOpenAiServer, env: NodeJS.ProcessEnv = {}, apiKeyEnv?: string): Backend {
-  const inner = createOpenAiBackend(
-    { model: "cached-model", baseUrls: server.baseUrl, maxRetries: 0, ...(apiKeyEnv ? { apiKeyEnv } : {}) },
-    env,
-  );
+  const inner = createOpenAiBackend({ model: "cached-model", baseUrls: server.baseUrl, maxRetries: 0, ...(apiKeyEnv ? { apiKeyEnv } : {}) }, env);
   const backend = withCache(inner, { path: cachePath });
   backends.push(backend);
   return backend;
@@ -180,7 +177,11 @@ describe("response cache", () => {
   });
 
   it("keeps every field of a sample's entry, so a field added to the schema survives a reopened cache", async () => {
-    const entry: ChatCacheEntry = { choice: { text: "def f(): pass", finishReason: "length" }, usage: { promptTokens: 9, completionTokens: 4 }, model: "served-model" };
+    const entry: ChatCacheEntry = {
+      choice: { text: "def f(): pass", finishReason: "length" },
+      usage: { promptTokens: 9, completionTokens: 4 },
+      model: "served-model",
+    };
     // The entry must hold every field the schema declares: a new field fails here until it is added above.
     const held = new Set(heldKeys(entry));
     expect(declaredKeys(ChatCacheEntrySchema).filter((key) => !held.has(key))).toEqual([]);
@@ -223,9 +224,7 @@ describe("response cache", () => {
   it("is safe for two processes writing the same file at once", async () => {
     const script = fileURLToPath(new URL("../fixtures/models/cache-writer.ts", import.meta.url));
     const root = fileURLToPath(new URL("../..", import.meta.url));
-    const writers = ["left", "right"].map((label) =>
-      run(process.execPath, ["--import", "tsx", script, cachePath, label, "150"], { cwd: root }),
-    );
+    const writers = ["left", "right"].map((label) => run(process.execPath, ["--import", "tsx", script, cachePath, label, "150"], { cwd: root }));
     const outputs = await Promise.all(writers);
     for (const output of outputs) expect(JSON.parse(output.stdout)).toEqual({ calls: 150 });
     const database = new Database(cachePath, { readonly: true });

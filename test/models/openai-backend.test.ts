@@ -2,12 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ApiCallError, ConfigError, RetryError } from "../../src/core/errors.js";
 import { type Backend, type ChatRequest } from "../../src/models/backend.js";
 import { type OpenAiBackendOptions, createOpenAiBackend } from "../../src/models/openai-backend.js";
-import {
-  type ScriptedOpenAiServer,
-  type ScriptedServerOptions,
-  reserveClosedBaseUrl,
-  startScriptedOpenAiServer,
-} from "../helpers/scripted-openai-server.js";
+import { type ScriptedOpenAiServer, type ScriptedServerOptions, reserveClosedBaseUrl, startScriptedOpenAiServer } from "../helpers/scripted-openai-server.js";
 
 const servers: ScriptedOpenAiServer[] = [];
 const backends: Backend[] = [];
@@ -112,12 +107,8 @@ describe("openai backend: requests on the wire", () => {
 
 describe("openai backend: API keys", () => {
   it("refuses a remote URL without the key variable, naming the variable", () => {
-    expect(() =>
-      createOpenAiBackend({ model: "m", baseUrls: "https://api.example.com/v1", apiKeyEnv: "MY_KEY" }, {}),
-    ).toThrowError(ConfigError);
-    expect(() =>
-      createOpenAiBackend({ model: "m", baseUrls: "https://api.example.com/v1", apiKeyEnv: "MY_KEY" }, {}),
-    ).toThrowError(/MY_KEY/);
+    expect(() => createOpenAiBackend({ model: "m", baseUrls: "https://api.example.com/v1", apiKeyEnv: "MY_KEY" }, {})).toThrowError(ConfigError);
+    expect(() => createOpenAiBackend({ model: "m", baseUrls: "https://api.example.com/v1", apiKeyEnv: "MY_KEY" }, {})).toThrowError(/MY_KEY/);
   });
 
   it("uses a dummy key for a loopback server and the named variable when set", async () => {

@@ -43,9 +43,7 @@ async function texts(options: Omit<ReplayBackendOptions, "model">, request: Chat
 
 describe("replay from an EvalPlus samples file", () => {
   it("serves the task's k-th sample in file order as chain k of round 0, fenced", async () => {
-    expect(await texts({ path: samplesPath }, ask("HumanEval/0", 0, 1))).toEqual([
-      "```python\ndef add(a, b):\n    return a - b\n```",
-    ]);
+    expect(await texts({ path: samplesPath }, ask("HumanEval/0", 0, 1))).toEqual(["```python\ndef add(a, b):\n    return a - b\n```"]);
   });
 
   it("serves n samples from the request's chain on, leaving an existing fence alone", async () => {
@@ -108,9 +106,7 @@ describe("replay from a recorded run", () => {
 
   it("needs metadata.taskId and metadata.round", async () => {
     const backend = await loadReplayBackend({ model: "test", path: recordedPath });
-    await expect(backend.complete({ messages: [], metadata: { taskId: "Mbpp/2" } })).rejects.toThrowError(
-      /metadata\.taskId and metadata\.round/,
-    );
+    await expect(backend.complete({ messages: [], metadata: { taskId: "Mbpp/2" } })).rejects.toThrowError(/metadata\.taskId and metadata\.round/);
     await expect(backend.complete({ messages: [], metadata: { round: 0 } })).rejects.toBeInstanceOf(ReplayError);
   });
 });
@@ -120,12 +116,7 @@ describe("replay files", () => {
     const path = join(directory, "bad.jsonl");
     writeFileSync(
       path,
-      [
-        JSON.stringify({ task_id: "a", solution: "x" }),
-        "{not json",
-        JSON.stringify({ task_id: "a", round: 0 }),
-        JSON.stringify({ name: "a" }),
-      ].join("\n"),
+      [JSON.stringify({ task_id: "a", solution: "x" }), "{not json", JSON.stringify({ task_id: "a", round: 0 }), JSON.stringify({ name: "a" })].join("\n"),
     );
     const failure = await loadReplayRecords(path).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ConfigError);
@@ -156,7 +147,12 @@ describe("recording a run for replay", () => {
     const requests = [ask("t/1", 0, 0, 2), ask("t/1", 1, 1), ask("t/2", 0)];
     const answers = [];
     for (const request of requests) answers.push((await live.complete(request)).choices.map((choice) => choice.text));
-    expect(readFileSync(path, "utf8").trim().split("\n").map((line) => JSON.parse(line))).toEqual([
+    expect(
+      readFileSync(path, "utf8")
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line)),
+    ).toEqual([
       { task_id: "t/1", round: 0, chain: 0, completion: "answer 0.0" },
       { task_id: "t/1", round: 0, chain: 1, completion: "answer 0.1" },
       { task_id: "t/1", round: 1, chain: 1, completion: "answer 1.0" },

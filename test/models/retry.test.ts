@@ -71,11 +71,7 @@ describe("runWithRetries", () => {
       description: "the operation",
     }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(RetryError);
-    expect((failure as RetryError).errors.map((error) => (error as Error).message)).toEqual([
-      "failure 0",
-      "failure 1",
-      "failure 2",
-    ]);
+    expect((failure as RetryError).errors.map((error) => (error as Error).message)).toEqual(["failure 0", "failure 1", "failure 2"]);
     expect((failure as RetryError).message).toMatch(/the operation failed after 3 attempts; last error: failure 2/);
   });
 

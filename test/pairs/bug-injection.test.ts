@@ -39,7 +39,10 @@ describe("injectPairs", () => {
       expect((await judgeProgram(evaluator, problem, pair.buggy)).passed).toBe(false);
     }
     expect(Math.max(...perProblem.values())).toBeLessThanOrEqual(4);
-    const judged = problems.reduce((sum, problem) => sum + sampleMutants(problem.reference ?? "", { parser, seed: problemSeed(11, problem.id), maxPerProgram: 4 }).length, 0);
+    const judged = problems.reduce(
+      (sum, problem) => sum + sampleMutants(problem.reference ?? "", { parser, seed: problemSeed(11, problem.id), maxPerProgram: 4 }).length,
+      0,
+    );
     const droppedCount = Object.values(first.dropped).reduce((sum, count) => sum + count, 0);
     expect(first.pairs.length + droppedCount).toBe(judged);
     expect(Object.keys(first.dropped).every((reason) => ["mutant-passes-all-tests", "not-kept:timeout"].includes(reason))).toBe(true);

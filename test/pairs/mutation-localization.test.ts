@@ -58,7 +58,10 @@ describe("mutation-based fault localization", () => {
       const hack = ADD_HACKS[label]!;
       const lines = new Set(hack.split("\n").map((_, index) => index + 1));
       const result = await localizeByMutation(evaluator, add, hack, { parser, testIds: add.tests.map((test) => test.id), lines, mutantsPerLine: 2 });
-      expect(result.verdict.tests.filter((test) => test.status === "pass"), label).toEqual([]);
+      expect(
+        result.verdict.tests.filter((test) => test.status === "pass"),
+        label,
+      ).toEqual([]);
       expect(Math.max(0, ...result.lines.muse.map((entry) => entry.score)), label).toBe(0);
     }
   });

@@ -116,11 +116,7 @@ describe("operators", () => {
 
   it("negate-condition negates if, elif and while conditions, and drops an existing not", () => {
     const source = "def f(x):\n    while x > 0:\n        if not x % 2:\n            x -= 3\n        elif x == 1:\n            break\n    return x\n";
-    expect(only(source, "negate-condition").map((mutant) => changedLines(source, mutant))).toEqual([
-      "while not (x > 0):",
-      "if x % 2:",
-      "elif not (x == 1):",
-    ]);
+    expect(only(source, "negate-condition").map((mutant) => changedLines(source, mutant))).toEqual(["while not (x > 0):", "if x % 2:", "elif not (x == 1):"]);
   });
 
   it("wrong-variable replaces reads with locals bound before them, not attributes, keywords or bare returns", () => {
@@ -138,8 +134,7 @@ describe("operators", () => {
   });
 
   it("wrong-variable leaves comprehension variables, self and other functions' names alone", () => {
-    const source =
-      "class C:\n    def m(self, xs, k):\n        return sum(x for x in xs if x > k)\n\ndef g(y):\n    return y\n";
+    const source = "class C:\n    def m(self, xs, k):\n        return sum(x for x in xs if x > k)\n\ndef g(y):\n    return y\n";
     expect(only(source, "wrong-variable").map((mutant) => changedLines(source, mutant))).toEqual([
       "return sum(x for x in k if x > k)",
       "return sum(x for x in xs if x > xs)",
@@ -148,15 +143,11 @@ describe("operators", () => {
 
   it("wrong-variable works at module level for scripts", () => {
     const source = "n = int(input())\nm = n * 2\nprint(m)\n";
-    expect(only(source, "wrong-variable").map((mutant) => changedLines(source, mutant))).toEqual([
-      "m = m * 2",
-      "print(n)",
-    ]);
+    expect(only(source, "wrong-variable").map((mutant) => changedLines(source, mutant))).toEqual(["m = m * 2", "print(n)"]);
   });
 
   it("drop-statement removes one non-return statement from blocks with several statements", () => {
-    const source =
-      'def f(xs):\n    """Doc."""\n    total = 0  # start\n    for x in xs:\n        total += x\n    if total: a = 1; b = 2\n    return total\n';
+    const source = 'def f(xs):\n    """Doc."""\n    total = 0  # start\n    for x in xs:\n        total += x\n    if total: a = 1; b = 2\n    return total\n';
     const mutants = only(source, "drop-statement");
     expect(mutants.map((mutant) => mutant.description)).toEqual([
       "line 3: dropped `total = 0`",

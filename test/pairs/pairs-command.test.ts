@@ -23,7 +23,20 @@ const common = ["--benchmark-file", PROBLEMS_FILE, "--min-timeout-ms", "500", "-
 describe("semtrace pairs", () => {
   it("mine: writes a pair per failing sample, with the drops per reason", async () => {
     const out = join(folder, "mined.jsonl");
-    const { stdout } = await run(["pairs", "mine", "--samples", join(SFT_FIXTURES, "samples.jsonl"), "--dataset", "generic", "--fix", "closest-passing", "--fallback-to-reference", "--out", out, ...common]);
+    const { stdout } = await run([
+      "pairs",
+      "mine",
+      "--samples",
+      join(SFT_FIXTURES, "samples.jsonl"),
+      "--dataset",
+      "generic",
+      "--fix",
+      "closest-passing",
+      "--fallback-to-reference",
+      "--out",
+      out,
+      ...common,
+    ]);
     expect(process.exitCode).toBeUndefined();
     expect(JSON.parse(stdout)).toEqual({
       pairs: 5,
@@ -37,7 +50,21 @@ describe("semtrace pairs", () => {
   it("inject: writes seeded mutant pairs, the same for the same seed", async () => {
     const paths = [join(folder, "a.jsonl"), join(folder, "b.jsonl")];
     for (const path of paths) {
-      await run(["pairs", "inject", "--dataset", "generic", "--max-per-problem", "2", "--seed", "5", "--tasks", "toy/sum_to,toy/count_vowels", "--out", path, ...common]);
+      await run([
+        "pairs",
+        "inject",
+        "--dataset",
+        "generic",
+        "--max-per-problem",
+        "2",
+        "--seed",
+        "5",
+        "--tasks",
+        "toy/sum_to,toy/count_vowels",
+        "--out",
+        path,
+        ...common,
+      ]);
     }
     const [first, second] = await Promise.all(paths.map((path) => loadRepairPairs(path)));
     expect(first?.length).toBeGreaterThan(0);
@@ -46,7 +73,18 @@ describe("semtrace pairs", () => {
   });
 
   it("rejects a bad option value with exit code 2, naming it", async () => {
-    const { stderr } = await run(["pairs", "mine", "--samples", "s.jsonl", "--dataset", "generic", "--keep", "wrong-answer,crash", "--out", join(folder, "x.jsonl")]);
+    const { stderr } = await run([
+      "pairs",
+      "mine",
+      "--samples",
+      "s.jsonl",
+      "--dataset",
+      "generic",
+      "--keep",
+      "wrong-answer,crash",
+      "--out",
+      join(folder, "x.jsonl"),
+    ]);
     expect(process.exitCode).toBe(2);
     expect(stderr).toContain("option '--keep <kinds>' argument 'wrong-answer,crash' is invalid");
   });

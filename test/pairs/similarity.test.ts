@@ -13,7 +13,7 @@ const base = "def f(x):\n    return x + 1\n";
 describe("python parser", () => {
   it("are the parse leaves, without comments or layout, with a string literal as one token", () => {
     expect(parser.tokens(base)).toEqual(["def", "f", "(", "x", ")", ":", "return", "x", "+", "1"]);
-    expect(parser.tokens('s = "a b c"  # note\nt = a not in b\n')).toEqual(['s', "=", '"a b c"', "t", "=", "a", "not in", "b"]);
+    expect(parser.tokens('s = "a b c"  # note\nt = a not in b\n')).toEqual(["s", "=", '"a b c"', "t", "=", "a", "not in", "b"]);
   });
 
   it("reports ERROR and MISSING nodes as invalid", () => {

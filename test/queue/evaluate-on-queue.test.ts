@@ -42,7 +42,10 @@ describe("evaluation through a BullMQ queue", () => {
     const statuses = (result: typeof local) => result.evaluations.map((e) => [e.taskId, e.index, statusOf(e.base), e.base.tests.map((test) => test.status)]);
     expect(statuses(queued)).toEqual(statuses(local));
     expect(queued.summary).toEqual(local.summary);
-    const lines = (await readFile(journalPath, "utf8")).trim().split("\n").map((line) => JSON.parse(line).id);
+    const lines = (await readFile(journalPath, "utf8"))
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line).id);
     expect(new Set(lines).size).toBe(lines.length);
     expect(lines.length).toBe(local.evaluations.length);
   }, 180_000);
@@ -86,9 +89,20 @@ describe("evaluation through a BullMQ queue", () => {
     const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
     const forger = new Worker("semtrace-forged", async () => ({ base: { passed: true } }), { connection, prefix: "semtrace" });
     try {
-      const job: EvalJob = { kind: "eval-sample", problemHash: "0".repeat(64), solution: "x = 1\n", options: { mode: "all", timeoutFactor: 4, minTimeoutMs: 1000 } };
+      const job: EvalJob = {
+        kind: "eval-sample",
+        problemHash: "0".repeat(64),
+        solution: "x = 1\n",
+        options: { mode: "all", timeoutFactor: 4, minTimeoutMs: 1000 },
+      };
       const results: unknown[] = [];
-      const submitted = submitJobs({ url: redis.url, queue: "semtrace-forged", jobs: new Map([[jobId(job), job]]), resultSchema: EvalResultSchema, onResult: (_, result) => results.push(result) });
+      const submitted = submitJobs({
+        url: redis.url,
+        queue: "semtrace-forged",
+        jobs: new Map([[jobId(job), job]]),
+        resultSchema: EvalResultSchema,
+        onResult: (_, result) => results.push(result),
+      });
       await expect(submitted).rejects.toThrow(QueueJobError);
       await expect(submitted).rejects.toThrow(/malformed result/);
       expect(results).toEqual([]);
@@ -99,7 +113,12 @@ describe("evaluation through a BullMQ queue", () => {
   }, 60_000);
 
   it("gives equal work one id, and different work another", () => {
-    const job: EvalJob = { kind: "eval-sample", problemHash: "a".repeat(64), solution: "def f():\n    return 1\n", options: { mode: "all", timeoutFactor: 4, minTimeoutMs: 1000 } };
+    const job: EvalJob = {
+      kind: "eval-sample",
+      problemHash: "a".repeat(64),
+      solution: "def f():\n    return 1\n",
+      options: { mode: "all", timeoutFactor: 4, minTimeoutMs: 1000 },
+    };
     expect(jobId({ ...job, options: { minTimeoutMs: 1000, timeoutFactor: 4, mode: "all" } })).toBe(jobId(job));
     expect(jobId({ ...job, solution: "def f():\n    return 2\n" })).not.toBe(jobId(job));
     expect(jobId({ ...job, options: { ...job.options, mode: "first-failure" } })).not.toBe(jobId(job));

@@ -40,7 +40,13 @@ interface Sample {
 
 /** Honest, hostile, honest, ...: each honest copy is its own job (a distinct comment). */
 function interleave(taskId: string, honest: string, hostile: string[]): Sample[] {
-  return [...hostile.flatMap((program, index) => [{ task_id: taskId, solution: `# honest ${index}\n${honest}`, honest: true }, { task_id: taskId, solution: program, honest: false }]), { task_id: taskId, solution: `# honest last\n${honest}`, honest: true }];
+  return [
+    ...hostile.flatMap((program, index) => [
+      { task_id: taskId, solution: `# honest ${index}\n${honest}`, honest: true },
+      { task_id: taskId, solution: program, honest: false },
+    ]),
+    { task_id: taskId, solution: `# honest last\n${honest}`, honest: true },
+  ];
 }
 
 describe("the hack corpus through the queue", () => {
@@ -76,11 +82,22 @@ describe("the hack corpus through the queue", () => {
       journalPath: join(folder, "hacks.queue.jsonl"),
     });
     expect(evaluations.length).toBe(samples.length);
-    const judged = evaluations.map((evaluation, index) => ({ honest: samples[index]!.honest, base: statusOf(evaluation.base), plus: plusStatusOf(evaluation) }));
-    expect(judged.filter((sample) => sample.honest)).toEqual(judged.filter((sample) => sample.honest).map(() => ({ honest: true, base: "pass", plus: "pass" })));
-    expect(judged.filter((sample) => !sample.honest)).toEqual(judged.filter((sample) => !sample.honest).map(() => ({ honest: false, base: "fail", plus: "fail" })));
+    const judged = evaluations.map((evaluation, index) => ({
+      honest: samples[index]!.honest,
+      base: statusOf(evaluation.base),
+      plus: plusStatusOf(evaluation),
+    }));
+    expect(judged.filter((sample) => sample.honest)).toEqual(
+      judged.filter((sample) => sample.honest).map(() => ({ honest: true, base: "pass", plus: "pass" })),
+    );
+    expect(judged.filter((sample) => !sample.honest)).toEqual(
+      judged.filter((sample) => !sample.honest).map(() => ({ honest: false, base: "fail", plus: "fail" })),
+    );
     // A hack on `add` passes not even one test (the histogram hacks aim at their neighbours, and may get `''` right).
-    const hostilePasses = evaluations.filter((evaluation, index) => !samples[index]!.honest && evaluation.taskId === add.id).flatMap((evaluation) => [...evaluation.base.tests, ...(evaluation.plus?.tests ?? [])]).filter((test) => test.status === "pass");
+    const hostilePasses = evaluations
+      .filter((evaluation, index) => !samples[index]!.honest && evaluation.taskId === add.id)
+      .flatMap((evaluation) => [...evaluation.base.tests, ...(evaluation.plus?.tests ?? [])])
+      .filter((test) => test.status === "pass");
     expect(hostilePasses).toEqual([]);
     expect(readFileSync(join(folder, "hacks.queue.jsonl"), "utf8").trim().split("\n").length).toBe(samples.length);
   }, 600_000);

@@ -53,7 +53,11 @@ describe("queued eval with a worker killed mid-run", () => {
       const { started, finished } = jobsOf(doomed.stderr());
       return started.filter((id) => !finished.includes(id));
     };
-    await waitFor(() => jobsOf(doomed.stderr()).finished.length >= 1 && inFlight().length > 0, 120_000, () => doomed.stderr());
+    await waitFor(
+      () => jobsOf(doomed.stderr()).finished.length >= 1 && inFlight().length > 0,
+      120_000,
+      () => doomed.stderr(),
+    );
     doomed.child.kill("SIGKILL");
     expect(await doomed.exited).toBeNull();
     const lost = inFlight();
@@ -63,7 +67,11 @@ describe("queued eval with a worker killed mid-run", () => {
     expect(lost.length).toBeGreaterThan(0);
     for (const id of lost) expect(jobsOf(survivor.stderr()).finished).toContain(id);
     expect(client.stderr()).toMatch(/queue: \d+\/\d+ samples, \d+ running, \d+ waiting in the queue/);
-    expect(readdirSync(folder).filter((name) => name.startsWith("queued-kill")).sort()).toEqual(["queued-kill.json", "queued-kill.tests.jsonl"]);
+    expect(
+      readdirSync(folder)
+        .filter((name) => name.startsWith("queued-kill"))
+        .sort(),
+    ).toEqual(["queued-kill.json", "queued-kill.tests.jsonl"]);
   }, 300_000);
 
   it("resumes a killed client from the results it had received, submitting only the rest", async () => {
@@ -75,7 +83,11 @@ describe("queued eval with a worker killed mid-run", () => {
     const journal = join(folder, "queued-resume.queue.jsonl");
     const received = () => (existsSync(journal) ? readFileSync(journal, "utf8").split("\n").filter(Boolean).length : 0);
     const first = queuedEval(pool, out, redis.url);
-    await waitFor(() => received() >= 2, 120_000, () => first.stderr());
+    await waitFor(
+      () => received() >= 2,
+      120_000,
+      () => first.stderr(),
+    );
     first.child.kill("SIGKILL");
     expect(await first.exited).toBeNull();
     const atKill = received();

@@ -31,7 +31,11 @@ export function startCli(args: string[]): CliProcess {
 /** A worker whose lock expires quickly, so that a killed worker's job is taken back within seconds. */
 export async function startWorker(url: string, concurrency = 2): Promise<CliProcess> {
   const worker = startCli(["worker", "--queue", url, "--concurrency", String(concurrency), "--lock-duration-ms", "3000", "--stalled-interval-ms", "1000"]);
-  await waitFor(() => worker.stderr().includes("worker on semtrace-pyodide"), 60_000, () => worker.stderr());
+  await waitFor(
+    () => worker.stderr().includes("worker on semtrace-pyodide"),
+    60_000,
+    () => worker.stderr(),
+  );
   return worker;
 }
 
@@ -80,7 +84,14 @@ export function writePool(folder: string, name: string, sleepSeconds: number, sh
     return { dataset: ["--dataset", "humaneval", "--data-dir", SHARED_DATA], samplesPath, size: samples.length };
   }
   const add = ["return a + b", "return a - b", "return a * b", "raise ValueError(a)", "return (a + b) if a else 0", "return sum([a, b])"];
-  const shout = ["return text.upper() + '!'", "return text.upper()", "return text + '!'", "return text.upper() + '!' * (len(text) > 0)", "return None", "return text.swapcase() + '!'"];
+  const shout = [
+    "return text.upper() + '!'",
+    "return text.upper()",
+    "return text + '!'",
+    "return text.upper() + '!' * (len(text) > 0)",
+    "return None",
+    "return text.swapcase() + '!'",
+  ];
   const samples = [
     ...add.map((body) => ({ task_id: "HumanEval/0", solution: `def add(a, b):\n    ${body}\n${suffix}` })),
     ...shout.map((body) => ({ task_id: "HumanEval/1", solution: `def shout(text):\n    ${body}\n${suffix}` })),
@@ -89,7 +100,10 @@ export function writePool(folder: string, name: string, sleepSeconds: number, sh
   // The fixture folder keeps HumanEval as text; a data folder holds it compressed.
   const dataDir = join(folder, "data", "humaneval");
   mkdirSync(dataDir, { recursive: true });
-  writeFileSync(join(dataDir, "HumanEval.jsonl.gz"), gzipSync(readFileSync(join(ROOT, "test", "fixtures", "datasets", "data", "humaneval", "HumanEval.jsonl"))));
+  writeFileSync(
+    join(dataDir, "HumanEval.jsonl.gz"),
+    gzipSync(readFileSync(join(ROOT, "test", "fixtures", "datasets", "data", "humaneval", "HumanEval.jsonl"))),
+  );
   return { dataset: ["--dataset", "humaneval", "--data-dir", join(folder, "data")], samplesPath, size: samples.length };
 }
 

@@ -45,7 +45,11 @@ describe("queue endpoint faults", () => {
     started.push(worker);
     const client = startCli(["eval", ...pool.dataset, "--samples", pool.samplesPath, "--out", out, "--k", "1", "--queue", first.url]);
     started.push(client);
-    await waitFor(() => received() >= 2, 120_000, () => client.stderr());
+    await waitFor(
+      () => received() >= 2,
+      120_000,
+      () => client.stderr(),
+    );
     await first.stop();
     expect(await client.exited, client.stderr()).toBe(1);
     expect(client.stderr()).toMatch(/lost the queue at redis:\/\/127\.0\.0\.1:\d+.*run the same command again to resume/);

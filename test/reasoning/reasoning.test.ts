@@ -9,8 +9,7 @@ afterAll(() => runtime.close());
 
 const all = await buildQuestions(runtime, [LOOP_PROBLEM], { perProgram: 20, seed: 7 });
 const byId = (id: string) => all.questions.find((question) => question.id === id);
-const perfect = (questions: readonly ReasonQuestion[]): ReasonPrediction[] =>
-  questions.map((question) => ({ id: question.id, answer: question.answer }));
+const perfect = (questions: readonly ReasonQuestion[]): ReasonPrediction[] => questions.map((question) => ({ id: question.id, answer: question.answer }));
 
 describe("reason build", () => {
   it("pins coverage: loop body, except branch and recursion ran; the capped branch never did", () => {
@@ -23,7 +22,13 @@ describe("reason build", () => {
   });
 
   it("pins state at the first hit, accepting every value the line gave", () => {
-    expect(byId("loop/0#state@10:total")).toMatchObject({ answer: { repr: "10", type: "int" }, accepted: [{ repr: "10", type: "int" }, { repr: "11", type: "int" }] });
+    expect(byId("loop/0#state@10:total")).toMatchObject({
+      answer: { repr: "10", type: "int" },
+      accepted: [
+        { repr: "10", type: "int" },
+        { repr: "11", type: "int" },
+      ],
+    });
     expect(byId("loop/0#state@8:x")).toMatchObject({ answer: { repr: "1", type: "int" } });
   });
 
@@ -109,10 +114,14 @@ describe("hostile predictions", () => {
   ];
 
   it.each(hostile)("cannot score output or state: %s", async (text) => {
-    const score = await scoreReasoning(runtime, [output(), state()], [
-      { id: output().id, text: `[ANSWER]${text}[/ANSWER]` },
-      { id: state().id, answer: { repr: text, type: "int" } },
-    ]);
+    const score = await scoreReasoning(
+      runtime,
+      [output(), state()],
+      [
+        { id: output().id, text: `[ANSWER]${text}[/ANSWER]` },
+        { id: state().id, answer: { repr: text, type: "int" } },
+      ],
+    );
     expect(score.correct).toEqual({ [output().id]: false, [state().id]: false });
   });
 

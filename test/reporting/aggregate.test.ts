@@ -100,9 +100,7 @@ describe("aggregateRecords", () => {
   });
 
   it("orders none and the baseline first, then names alphabetically, and budgets numerically", () => {
-    const records = ["trace:next", "none", "trace:concise", "tests"].flatMap((representation) =>
-      [10, 2].map((budget) => record({ representation, budget })),
-    );
+    const records = ["trace:next", "none", "trace:concise", "tests"].flatMap((representation) => [10, 2].map((budget) => record({ representation, budget })));
     const cells = aggregateRecords(records, { bootstrap: BOOTSTRAP }).cells;
     expect(cells.map((cell) => `${cell.representation}@${cell.budget}`)).toEqual([
       "none@2",
@@ -126,9 +124,7 @@ describe("aggregateRecords", () => {
     const records = await loadReportRecords(FIXTURE);
     expect(aggregateRecords(records, { baseline: "none", bootstrap: BOOTSTRAP }).comparisons).toEqual([]);
     const reversed = aggregateRecords(records, { baseline: "trace:next", bootstrap: BOOTSTRAP }).comparisons;
-    expect(reversed.map(({ representation, b, c }) => ({ representation, b, c }))).toEqual([
-      { representation: "tests", b: 2, c: 1 },
-    ]);
+    expect(reversed.map(({ representation, b, c }) => ({ representation, b, c }))).toEqual([{ representation: "tests", b: 2, c: 1 }]);
   });
 
   it("rejects k that is not a positive integer", () => {

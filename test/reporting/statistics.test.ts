@@ -1,12 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  bootstrapIntervals,
-  bootstrapMeanInterval,
-  mcnemarExactPValue,
-  meanPassAtK,
-  quantile,
-} from "../../src/reporting/statistics.js";
+import { bootstrapIntervals, bootstrapMeanInterval, mcnemarExactPValue, meanPassAtK, quantile } from "../../src/reporting/statistics.js";
 
 /** 2 · Σ_{i ≤ min(b,c)} C(b+c, i) / 2^(b+c), with exact integers, rounded once at the end. */
 function exactMcNemar(b: number, c: number): number {
@@ -156,7 +150,15 @@ describe("meanPassAtK", () => {
   });
 
   it("is undefined when a task drew fewer than k samples, or there are no tasks", () => {
-    expect(meanPassAtK([{ n: 4, c: 4 }, { n: 2, c: 1 }], 3)).toBeUndefined();
+    expect(
+      meanPassAtK(
+        [
+          { n: 4, c: 4 },
+          { n: 2, c: 1 },
+        ],
+        3,
+      ),
+    ).toBeUndefined();
     expect(meanPassAtK([], 1)).toBeUndefined();
   });
 });

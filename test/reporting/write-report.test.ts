@@ -48,7 +48,9 @@ describe("writeReport", () => {
     expect(markdown).toContain("# Repair with execution traces");
     expect(markdown).toContain("| representations | none, tests, trace:next |");
     expect(markdown).toContain("## Results: parallel");
-    expect(markdown).toMatch(/\| trace:next \| 4 \| 4 \| 1 \| 75\.0 \[[\d.]+, [\d.]+\] \| 62\.5 \[[\d.]+, [\d.]+\] \| 100\.0 \[100\.0, 100\.0\] \| 4\.0 \| 300 \| 50 \|/);
+    expect(markdown).toMatch(
+      /\| trace:next \| 4 \| 4 \| 1 \| 75\.0 \[[\d.]+, [\d.]+\] \| 62\.5 \[[\d.]+, [\d.]+\] \| 100\.0 \[100\.0, 100\.0\] \| 4\.0 \| 300 \| 50 \|/,
+    );
     expect(markdown).toContain("McNemar's exact test compares each representation with the tests baseline");
     expect(markdown).toContain("| parallel | 4 | 0 | trace:next | 4 | 50.0 | 75.0 | 1 | 2 | 1.000 |");
     expect(markdown).toContain("![openai:test/model · parallel](charts/openai-test-model--parallel.png)");
@@ -116,7 +118,10 @@ describe("charts", () => {
   it("draws bands along a log budget axis for sample budgets, and error bars when there is one budget", async () => {
     const data = aggregateRecords(createSyntheticRecords({ tasks: 6 }), { bootstrap: { resamples: 100 } });
     const options = { representations: data.overview.representations, confidence: 0.9 };
-    const parallel = createChartSpec(data.cells.filter((cell) => cell.strategy === "parallel"), options) as {
+    const parallel = createChartSpec(
+      data.cells.filter((cell) => cell.strategy === "parallel"),
+      options,
+    ) as {
       title: { subtitle: string };
       layer: { mark: { type: string }; encoding: { x: { scale?: { type?: string } } } }[];
     };

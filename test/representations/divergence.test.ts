@@ -63,7 +63,12 @@ async function renderInput(program: string, tests: [string, string][], reference
 let grade: RenderInput;
 let running: RenderInput;
 beforeAll(async () => {
-  grade = await renderInput(GRADE, [["grade(95)", "'A'"], ["grade(80)", "'B'"], ["grade(85)", "'B'"], ["grade(50)", "'C'"]]);
+  grade = await renderInput(GRADE, [
+    ["grade(95)", "'A'"],
+    ["grade(80)", "'B'"],
+    ["grade(85)", "'B'"],
+    ["grade(50)", "'C'"],
+  ]);
   running = await renderInput(RUNNING, [["running([1, 3])", "[1, 3]"]], RUNNING_FIXED);
 });
 
@@ -72,10 +77,10 @@ const divergence = getRepresentation("divergence");
 describe("divergence", () => {
   it("against the most similar passing test: the decision line marked, the next step of each run, the differing input", () => {
     const { text } = divergence.render(grade);
-    expect(text).toContain('    if score > 80:  # <- diverges (test 1)');
+    expect(text).toContain("    if score > 80:  # <- diverges (test 1)");
     expect(text).toContain("Compared with the passing test grade(85): the same path for 3 steps.");
-    expect(text).toContain("  this run: runs line 6 `return \"C\"`");
-    expect(text).toContain("  passing test: runs line 5 `return \"B\"`");
+    expect(text).toContain('  this run: runs line 6 `return "C"`');
+    expect(text).toContain('  passing test: runs line 5 `return "B"`');
     expect(text).toContain("  score: 80 vs. 85");
     checkGolden("grade.txt", text);
   });
@@ -91,7 +96,7 @@ describe("divergence", () => {
   it("says which line of the fixed program has no counterpart when the paths part there", async () => {
     const input = await renderInput(GRADE, [["grade(80)", "'B'"]], GRADE_FIXED);
     const { text } = divergence.render(input);
-    expect(text).toContain("  fixed program: runs line 5 `return \"B\"`");
+    expect(text).toContain('  fixed program: runs line 5 `return "B"`');
     expect(text).toContain("No variable differs there; the state: score=80");
   });
 
@@ -115,7 +120,7 @@ describe("the suspiciousness option", () => {
 
   it("appends the SBFL rank to the top lines of the inline and sequence formats", () => {
     const next = getRepresentation("next").render(grade, { suspiciousness: true }).text;
-    expect(next).toContain('    return "C"  # (3) __return__=\'C\'  [suspicious #1]');
+    expect(next).toContain("    return \"C\"  # (3) __return__='C'  [suspicious #1]");
     const concise = getRepresentation("concise").render(grade, { suspiciousness: true }).text;
     expect(concise).toContain('    return "C"  # suspicious #1');
     for (const name of marked) {

@@ -45,15 +45,15 @@ const errorArbitrary: fc.Arbitrary<TracedError> = fc.record({
 /** One frame: a call, a run of lines (some repeating, some calling a nested frame), an exit. */
 function frameEvents(depth: number): fc.Arbitrary<EventSpec[]> {
   const builder = frame(depth === 0 ? "f" : `g${depth}`, depth);
-  const lineEvent = fc.tuple(lineNumber, fc.array(fc.tuple(name, reprText), { maxLength: 2 })).map(([line, changes]) => [
-    builder.line(line, ...changes.map(([variable, repr]) => change(variable, repr))),
-  ]);
+  const lineEvent = fc
+    .tuple(lineNumber, fc.array(fc.tuple(name, reprText), { maxLength: 2 }))
+    .map(([line, changes]) => [builder.line(line, ...changes.map(([variable, repr]) => change(variable, repr)))]);
   const nested = fc.constant(null).chain(() => frameEvents(depth + 1));
   const step = depth < 3 ? fc.oneof({ weight: 5, arbitrary: lineEvent }, { weight: 1, arbitrary: nested }) : lineEvent;
   const body = fc.array(step, { maxLength: 12 }).map((steps) => steps.flat());
-  const loop = fc.tuple(fc.integer({ min: 0, max: 6 }), lineNumber).map(([times, line]) =>
-    Array.from({ length: times }, (_, index) => [builder.line(2, change("i", String(index))), builder.line(line)]).flat(),
-  );
+  const loop = fc
+    .tuple(fc.integer({ min: 0, max: 6 }), lineNumber)
+    .map(([times, line]) => Array.from({ length: times }, (_, index) => [builder.line(2, change("i", String(index))), builder.line(line)]).flat());
   const exit = fc.oneof(
     reprText.map((repr) => [builder.returns(7, repr)]),
     errorArbitrary.map((error) => [builder.raises(error.line!, error.type, error.message), builder.unwinds(error.line!)]),
@@ -82,20 +82,25 @@ const statementTable: fc.Arbitrary<{ statements?: Statement[]; scopes?: Scope[] 
   fc.record({
     statements: fc.tuple(
       ...PROGRAM_LINES.map((_, index) =>
-        fc.record({ defs: names, uses: names, control: fc.option(fc.integer({ min: 1, max: index + 1 }), { nil: undefined }) }).map(
-          ({ defs, uses, control }): Statement => ({ line: index + 1, endLine: index + 1, defs, uses, ...(control === undefined ? {} : { control }) }),
-        ),
+        fc
+          .record({ defs: names, uses: names, control: fc.option(fc.integer({ min: 1, max: index + 1 }), { nil: undefined }) })
+          .map(({ defs, uses, control }): Statement => ({ line: index + 1, endLine: index + 1, defs, uses, ...(control === undefined ? {} : { control }) })),
       ),
     ),
-    scopes: fc.tuple(names, names).map(([locals, free]): Scope[] =>
-      ["f", "g1", "g2", "g3"].map((fn) => ({ function: fn, line: 1, locals, free: free.filter((n) => !locals.includes(n)) })),
-    ),
+    scopes: fc
+      .tuple(names, names)
+      .map(([locals, free]): Scope[] =>
+        ["f", "g1", "g2", "g3"].map((fn) => ({ function: fn, line: 1, locals, free: free.filter((n) => !locals.includes(n)) })),
+      ),
   }),
   { nil: {} },
 );
 
 const renderInput: fc.Arbitrary<RenderInput> = fc
-  .array(fc.tuple(frameEvents(0), outcomeArbitrary, fc.option(reprText, { nil: undefined }), fc.nat({ max: 5 }), statementTable), { minLength: 1, maxLength: 3 })
+  .array(fc.tuple(frameEvents(0), outcomeArbitrary, fc.option(reprText, { nil: undefined }), fc.nat({ max: 5 }), statementTable), {
+    minLength: 1,
+    maxLength: 3,
+  })
   .map((tests) => ({
     program: PROGRAM,
     tests: tests.map(([events, outcome, expected, unrecorded, table], index) => ({

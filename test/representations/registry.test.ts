@@ -9,7 +9,11 @@ describe("registry", () => {
   it("lists every representation once, in the documented order", () => {
     expect(listRepresentations().map((r) => r.name)).toEqual([...REPRESENTATION_NAMES]);
     expect(REPRESENTATION_NAMES).toEqual(["none", "tests", "next", "codeexecutor", "concise", "semcoder", "scratchpad", "ldb", "sbfl", "slice", "divergence"]);
-    expect(listRepresentations().filter((r) => !r.usesTrace).map((r) => r.name)).toEqual(["none", "tests"]);
+    expect(
+      listRepresentations()
+        .filter((r) => !r.usesTrace)
+        .map((r) => r.name),
+    ).toEqual(["none", "tests"]);
   });
 
   it("rejects an unknown name with the valid ones", () => {

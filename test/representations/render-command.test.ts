@@ -79,7 +79,10 @@ describe("semtrace render", () => {
     );
     const { stdout, exitCode } = await run("--batch", jobs, "--format", "all", "--json");
     expect(exitCode).toBe(2);
-    const lines = stdout.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines).toHaveLength(2 * REPRESENTATION_NAMES.length + 2);
     expect(lines.slice(0, REPRESENTATION_NAMES.length).map((line) => [line.id, line.format])).toEqual(REPRESENTATION_NAMES.map((name) => ["a", name]));
     expect(lines[REPRESENTATION_NAMES.length]).toMatchObject({ line: 2, error: expect.stringMatching(/invalid JSON/) });

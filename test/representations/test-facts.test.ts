@@ -56,7 +56,9 @@ describe("selectTests", () => {
       return actualLabel(shown[0]!.actual);
     };
     expect(describe({ kind: "raised", error: { type: "ValueError", message: "bad", line: 4 } })).toBe("raised ValueError: bad (line 4)");
-    expect(describe({ kind: "syntax-error", error: { type: "SyntaxError", message: "invalid syntax", line: 2 } })).toBe("raised SyntaxError: invalid syntax (line 2)");
+    expect(describe({ kind: "syntax-error", error: { type: "SyntaxError", message: "invalid syntax", line: 2 } })).toBe(
+      "raised SyntaxError: invalid syntax (line 2)",
+    );
     expect(describe({ kind: "timeout", detail: "interrupted after 10 ms" })).toBe("timeout (interrupted after 10 ms)");
     expect(describe({ kind: "step-limit", value: { repr: "3", type: "int" }, detail: "recording stopped" })).toBe("3");
     expect(describe({ kind: "crashed" })).toBe("crashed");

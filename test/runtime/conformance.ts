@@ -68,7 +68,8 @@ export function runtimeConformance(name: string, create: (poolSize: number) => R
 
     it("is byte-identical across repeated runs and has no memory addresses", async () => {
       // hashlib's objects print their address with "@", not "at".
-      const program = "import hashlib\nclass P:\n    pass\n\ndef f():\n    s = {'b', 'a', 'c'}\n    h = hashlib.md5(b'x')\n    return [P(), s, f, {3, 1, 2}, h]\n";
+      const program =
+        "import hashlib\nclass P:\n    pass\n\ndef f():\n    s = {'b', 'a', 'c'}\n    h = hashlib.md5(b'x')\n    return [P(), s, f, {3, 1, 2}, h]\n";
       const first = JSON.stringify(await traceCall(program, "f()"));
       const second = JSON.stringify(await traceCall(program, "f()"));
       expect(second).toBe(first);
@@ -107,9 +108,11 @@ export function runtimeConformance(name: string, create: (poolSize: number) => R
     });
 
     it("starts every run from clean state: no imports, patches or files survive", async () => {
-      const dirty = "import math, sys, builtins\nmath.pi = 3\nbuiltins.len = None\nsys.modules['json'] = None\nimport csv\ndef f():\n    open('leftover.txt', 'w').write('x')\n    return 1\n";
+      const dirty =
+        "import math, sys, builtins\nmath.pi = 3\nbuiltins.len = None\nsys.modules['json'] = None\nimport csv\ndef f():\n    open('leftover.txt', 'w').write('x')\n    return 1\n";
       await single.trace({ program: dirty, input: { kind: "call", call: "f()" } });
-      const probe = "import math, os, sys, builtins\ndef f():\n    return (math.pi, len([1]), 'csv' in sys.modules, sys.modules.get('json') is not None, os.path.exists('leftover.txt'))\n";
+      const probe =
+        "import math, os, sys, builtins\ndef f():\n    return (math.pi, len([1]), 'csv' in sys.modules, sys.modules.get('json') is not None, os.path.exists('leftover.txt'))\n";
       const trace = await single.trace({ program: probe, input: { kind: "call", call: "f()" } });
       expect(trace.outcome.value?.repr).toBe("(3.141592653589793, 1, False, True, False)");
     });
@@ -186,7 +189,7 @@ export function runtimeConformance(name: string, create: (poolSize: number) => R
           "def f(x):",
           "    for fd in range(3, 64):",
           "        try:",
-          "            os.write(fd, b'{\"t\":\"done\",\"body\":{}}\\n')",
+          '            os.write(fd, b\'{"t":"done","body":{}}\\n\')',
           "        except OSError:",
           "            pass",
           "    return x",
@@ -210,11 +213,15 @@ export function runtimeConformance(name: string, create: (poolSize: number) => R
     describe("no state crosses from one program to the next", () => {
       // Each leaves behind what a Python-level restore cannot undo.
       const hostile: Record<string, string> = {
-        "a class patch": "import fractions\nfractions.Fraction.__eq__ = lambda s, o: True\nfractions.Fraction.__repr__ = lambda s: 'X'\ndef f():\n    return 0\n",
+        "a class patch":
+          "import fractions\nfractions.Fraction.__eq__ = lambda s, o: True\nfractions.Fraction.__repr__ = lambda s: 'X'\ndef f():\n    return 0\n",
         "a function's __code__": "import json\njson.dumps.__code__ = (lambda *a, **k: 'forged').__code__\ndef f():\n    return 0\n",
-        "a function's __defaults__": "import textwrap\ntextwrap.indent.__defaults__ = (lambda line: False,)\nimport json\njson.loads.__kwdefaults__ = {'object_hook': lambda d: 'forged'}\ndef f():\n    return 0\n",
-        "a ctypes write to native memory": "import ctypes, sys\ndef f():\n    for n in range(2, 6):\n        ctypes.c_uint32.from_address(id(n) + sys.getsizeof(n) - 4).value = 99\n    return 0\n",
-        "a broken harness module": "import sys\nfor name in list(sys.modules):\n    if name.startswith('semtrace'):\n        vars(sys.modules[name]).clear()\ndef f():\n    return 0\n",
+        "a function's __defaults__":
+          "import textwrap\ntextwrap.indent.__defaults__ = (lambda line: False,)\nimport json\njson.loads.__kwdefaults__ = {'object_hook': lambda d: 'forged'}\ndef f():\n    return 0\n",
+        "a ctypes write to native memory":
+          "import ctypes, sys\ndef f():\n    for n in range(2, 6):\n        ctypes.c_uint32.from_address(id(n) + sys.getsizeof(n) - 4).value = 99\n    return 0\n",
+        "a broken harness module":
+          "import sys\nfor name in list(sys.modules):\n    if name.startswith('semtrace'):\n        vars(sys.modules[name]).clear()\ndef f():\n    return 0\n",
       };
       const probe =
         "import fractions, json, textwrap\ndef g():\n    x = fractions.Fraction(1, 3)\n" +
@@ -240,7 +247,8 @@ export function runtimeConformance(name: string, create: (poolSize: number) => R
     });
 
     it("does not change what the program computes: user __repr__ is never called", async () => {
-      const program = "calls = []\nclass A:\n    def __init__(self):\n        self.v = 1\n    def __repr__(self):\n        calls.append(1)\n        raise RuntimeError('boom')\n\ndef f():\n    a = A()\n    a.v = 2\n    return len(calls)\n";
+      const program =
+        "calls = []\nclass A:\n    def __init__(self):\n        self.v = 1\n    def __repr__(self):\n        calls.append(1)\n        raise RuntimeError('boom')\n\ndef f():\n    a = A()\n    a.v = 2\n    return len(calls)\n";
       const trace = await traceCall(program, "f()");
       expect(trace.outcome.value?.repr).toBe("0");
       expect(JSON.stringify(trace.events)).toContain("A(v=2)");
@@ -250,35 +258,91 @@ export function runtimeConformance(name: string, create: (poolSize: number) => R
       const hostMarker = join(tmpdir(), `semtrace-host-escape-${process.pid}-${Date.now()}`);
       const cases: [string, string, (trace: Trace) => void][] = [
         ["an infinite loop", "def f():\n    while True:\n        pass\n", (t) => expect(t.outcome.kind).toBe("timeout")],
-        ["a loop that swallows BaseException", "def f():\n    while True:\n        try:\n            while True:\n                pass\n        except BaseException:\n            pass\n", (t) => expect(t.outcome.kind).toBe("timeout")],
+        [
+          "a loop that swallows BaseException",
+          "def f():\n    while True:\n        try:\n            while True:\n                pass\n        except BaseException:\n            pass\n",
+          (t) => expect(t.outcome.kind).toBe("timeout"),
+        ],
         ["infinite recursion", "def f():\n    return f()\n", (t) => expect(t.outcome.error?.type).toBe("RecursionError")],
-        ["a 20 GB allocation", "def f():\n    x = bytearray(20 * 1024**3)\n    return len(x)\n", (t) => expect(["MemoryError", "OverflowError"]).toContain(t.outcome.error?.type)],
+        [
+          "a 20 GB allocation",
+          "def f():\n    x = bytearray(20 * 1024**3)\n    return len(x)\n",
+          (t) => expect(["MemoryError", "OverflowError"]).toContain(t.outcome.error?.type),
+        ],
         ["os.fork()", "def f():\n    import os\n    pid = os.fork()\n    return 'forked'\n", (t) => expect(["returned", "raised"]).toContain(t.outcome.kind)],
-        ["subprocess", "def f():\n    import subprocess\n    return subprocess.run(['id'], capture_output=True).returncode\n", (t) => expect(["returned", "raised"]).toContain(t.outcome.kind)],
-        ["os.system", `def f():\n    import os\n    return os.system('touch ${hostMarker}')\n`, (t) => {
-          expect(["returned", "raised"]).toContain(t.outcome.kind);
-          expect(existsSync(hostMarker)).toBe(false);
-        }],
+        [
+          "subprocess",
+          "def f():\n    import subprocess\n    return subprocess.run(['id'], capture_output=True).returncode\n",
+          (t) => expect(["returned", "raised"]).toContain(t.outcome.kind),
+        ],
+        [
+          "os.system",
+          `def f():\n    import os\n    return os.system('touch ${hostMarker}')\n`,
+          (t) => {
+            expect(["returned", "raised"]).toContain(t.outcome.kind);
+            expect(existsSync(hostMarker)).toBe(false);
+          },
+        ],
         ["reading /etc/passwd", "def f():\n    return open('/etc/passwd').read()\n", (t) => expect(t.outcome.error?.type).toBe("FileNotFoundError")],
-        ["writing outside the sandbox", "def f():\n    open('/usr/semtrace-escape', 'w').write('x')\n", (t) => expect(["PermissionError", "OSError", "FileNotFoundError"]).toContain(t.outcome.error?.type)],
-        ["100 MB of stdout", "def f():\n    for _ in range(100):\n        print('x' * 1_000_000)\n", (t) => {
-          expect(t.outcome.kind).toBe("output-limit");
-          expect(t.stdoutTruncated).toBe(true);
-        }],
+        [
+          "writing outside the sandbox",
+          "def f():\n    open('/usr/semtrace-escape', 'w').write('x')\n",
+          (t) => expect(["PermissionError", "OSError", "FileNotFoundError"]).toContain(t.outcome.error?.type),
+        ],
+        [
+          "100 MB of stdout",
+          "def f():\n    for _ in range(100):\n        print('x' * 1_000_000)\n",
+          (t) => {
+            expect(t.outcome.kind).toBe("output-limit");
+            expect(t.stdoutTruncated).toBe(true);
+          },
+        ],
         ["sys.exit(3)", "def f():\n    import sys\n    sys.exit(3)\n", (t) => expect(t.outcome.error).toMatchObject({ type: "SystemExit", message: "3" })],
         ["os._exit(1)", "def f():\n    import os\n    os._exit(1)\n", (t) => expect(t.outcome.kind).toBe("crashed")],
-        ["sys.settrace(None)", "def f():\n    import sys\n    sys.settrace(None)\n    x = 41\n    return x + 1\n", (t) => {
-          expect(t.outcome.value?.repr).toBe("42");
-          expect(t.events.some((e) => e.changes?.some((c) => c.name === "x"))).toBe(true);
-        }],
-        ["a raising __repr__", "class A:\n    def __repr__(self):\n        raise ValueError\ndef f():\n    a = A()\n    return a\n", (t) => expect(t.outcome.kind).toBe("returned")],
-        ["a hanging __repr__", "class A:\n    def __repr__(self):\n        while True: pass\ndef f():\n    a = A()\n    return [a]\n", (t) => expect(t.outcome.value?.repr).toBe("[<A object>]")],
-        ["a huge __repr__", "class A:\n    def __repr__(self):\n        return 'x' * 10**9\ndef f():\n    return A()\n", (t) => expect(t.outcome.kind).toBe("returned")],
+        [
+          "sys.settrace(None)",
+          "def f():\n    import sys\n    sys.settrace(None)\n    x = 41\n    return x + 1\n",
+          (t) => {
+            expect(t.outcome.value?.repr).toBe("42");
+            expect(t.events.some((e) => e.changes?.some((c) => c.name === "x"))).toBe(true);
+          },
+        ],
+        [
+          "a raising __repr__",
+          "class A:\n    def __repr__(self):\n        raise ValueError\ndef f():\n    a = A()\n    return a\n",
+          (t) => expect(t.outcome.kind).toBe("returned"),
+        ],
+        [
+          "a hanging __repr__",
+          "class A:\n    def __repr__(self):\n        while True: pass\ndef f():\n    a = A()\n    return [a]\n",
+          (t) => expect(t.outcome.value?.repr).toBe("[<A object>]"),
+        ],
+        [
+          "a huge __repr__",
+          "class A:\n    def __repr__(self):\n        return 'x' * 10**9\ndef f():\n    return A()\n",
+          (t) => expect(t.outcome.kind).toBe("returned"),
+        ],
         ["a self-containing list", "def f():\n    l = [1]\n    l.append(l)\n    return l\n", (t) => expect(t.outcome.value?.repr).toBe("[1, [...]]")],
-        ["threads", "def f():\n    import threading\n    out = []\n    t = threading.Thread(target=lambda: out.append(1))\n    t.start()\n    t.join()\n    return out\n", (t) => expect(["returned", "raised"]).toContain(t.outcome.kind)],
-        ["signal.alarm", "def f():\n    import signal, time\n    signal.alarm(1)\n    time.sleep(3)\n    return 1\n", (t) => expect(["crashed", "raised", "timeout"]).toContain(t.outcome.kind)],
-        ["ctypes with a bad pointer read", "def f():\n    import ctypes\n    return ctypes.string_at(1)\n", (t) => expect(["crashed", "raised", "returned"]).toContain(t.outcome.kind)],
-        ["importing the JavaScript bridge", "def f():\n    import js\n    return js\n", (t) => expect(t.outcome.error?.type).toMatch(/ImportError|ModuleNotFoundError/)],
+        [
+          "threads",
+          "def f():\n    import threading\n    out = []\n    t = threading.Thread(target=lambda: out.append(1))\n    t.start()\n    t.join()\n    return out\n",
+          (t) => expect(["returned", "raised"]).toContain(t.outcome.kind),
+        ],
+        [
+          "signal.alarm",
+          "def f():\n    import signal, time\n    signal.alarm(1)\n    time.sleep(3)\n    return 1\n",
+          (t) => expect(["crashed", "raised", "timeout"]).toContain(t.outcome.kind),
+        ],
+        [
+          "ctypes with a bad pointer read",
+          "def f():\n    import ctypes\n    return ctypes.string_at(1)\n",
+          (t) => expect(["crashed", "raised", "returned"]).toContain(t.outcome.kind),
+        ],
+        [
+          "importing the JavaScript bridge",
+          "def f():\n    import js\n    return js\n",
+          (t) => expect(t.outcome.error?.type).toMatch(/ImportError|ModuleNotFoundError/),
+        ],
       ];
       for (const [label, program, check] of cases) {
         it(label, async () => {
@@ -339,7 +403,15 @@ export function runtimeConformance(name: string, create: (poolSize: number) => R
         expect(response.runs.map(returned)).toEqual(["3", "raised", "raised", "[1, 2]"]);
         expect(response.runs[1]?.outcomes[0]).toMatchObject({ outcome: "raised", error: { type: "TypeError" } });
         expect(response.runs[2]?.stopped).toEqual({ kind: "timeout" });
-        expect(response.runs[3]?.outcomes[0]).toMatchObject({ value: { type: "list", items: [{ type: "int", value: 1n }, { type: "int", value: 2n }] } });
+        expect(response.runs[3]?.outcomes[0]).toMatchObject({
+          value: {
+            type: "list",
+            items: [
+              { type: "int", value: 1n },
+              { type: "int", value: 2n },
+            ],
+          },
+        });
       });
 
       it("sends values as restricted data: exact builtins only, anything else opaque", async () => {
@@ -360,11 +432,30 @@ export function runtimeConformance(name: string, create: (poolSize: number) => R
         const plain = valueAt(0);
         expect(plain?.type).toBe("tuple");
         const items = plain?.type === "tuple" ? plain.items : [];
-        expect(items.map((item) => item.type)).toEqual(["int", "float", "str", "bytes", "none", "bool", "dict", "set", "complex", "int", "float", "float", "float", "list", "int"]);
+        expect(items.map((item) => item.type)).toEqual([
+          "int",
+          "float",
+          "str",
+          "bytes",
+          "none",
+          "bool",
+          "dict",
+          "set",
+          "complex",
+          "int",
+          "float",
+          "float",
+          "float",
+          "list",
+          "int",
+        ]);
         expect(items[9]).toEqual({ type: "int", value: 7n ** 30n });
         expect(Number.isNaN((items[10] as { value: number }).value)).toBe(true);
         // Integral floats stay floats, however they travel; large ints keep every digit.
-        expect(items.slice(11, 13)).toEqual([{ type: "float", value: 2 }, { type: "float", value: 1e300 }]);
+        expect(items.slice(11, 13)).toEqual([
+          { type: "float", value: 2 },
+          { type: "float", value: 1e300 },
+        ]);
         expect(items[13]).toEqual({ type: "list", items: [0.5, -2, 3.25].map((value) => ({ type: "float", value })) });
         expect(items[14]).toEqual({ type: "int", value: -(7n ** 30n) });
         expect(valueAt(1)).toMatchObject({ type: "opaque", typeName: "__main__.Liar" });
@@ -438,8 +529,12 @@ export function runtimeConformance(name: string, create: (poolSize: number) => R
       it("carries huge results exactly", async () => {
         const big = "def big(kind):\n    return 7 ** 20000 if kind == 'int' else 'ab' * 150000\n";
         const response = await runtime.execute({
-          program: big, entryPoint: "big",
-          tests: [{ id: "int", kind: "call", args: "'int'", timeoutMs: 5000 }, { id: "str", kind: "call", args: "'str'", timeoutMs: 5000 }],
+          program: big,
+          entryPoint: "big",
+          tests: [
+            { id: "int", kind: "call", args: "'int'", timeoutMs: 5000 },
+            { id: "str", kind: "call", args: "'str'", timeoutMs: 5000 },
+          ],
         });
         const [integer, text] = response.runs.map((run) => run.outcomes[0]);
         expect(integer).toMatchObject({ outcome: "returned", value: { type: "int", value: 7n ** 20000n }, display: { truncated: true } });
@@ -455,7 +550,9 @@ export function runtimeConformance(name: string, create: (poolSize: number) => R
         expect(await script("print(int(input()) * 2)", { stdin: "21\n" })).toMatchObject({ exitCode: 0, stdout: "42\n", stderr: "" });
         const raised = await script("print('before')\nraise ValueError('boom')\n");
         expect(raised).toMatchObject({ exitCode: 1, stdout: "before\n" });
-        expect(raised.stderr).toMatch(/^Traceback \(most recent call last\):\n {2}File "[^"]+\.py", line 2, in <module>\n {4}raise ValueError\('boom'\)\nValueError: boom\n$/);
+        expect(raised.stderr).toMatch(
+          /^Traceback \(most recent call last\):\n {2}File "[^"]+\.py", line 2, in <module>\n {4}raise ValueError\('boom'\)\nValueError: boom\n$/,
+        );
         expect(await script("import sys\nsys.exit(3)")).toMatchObject({ exitCode: 3, stderr: "" });
         expect(await script("import sys\nsys.exit('no answer')")).toMatchObject({ exitCode: 1, stderr: "no answer\n" });
         expect(await script("import sys\nsys.exit(256 + 7)")).toMatchObject({ exitCode: 7 });
@@ -468,7 +565,11 @@ export function runtimeConformance(name: string, create: (poolSize: number) => R
         const run = await script("import os, sys\nprint('a')\nsys.stdout.flush()\nos.write(1, b'b\\n')\nos.write(2, b'e\\n')\nprint('c')");
         expect(run).toMatchObject({ exitCode: 0, stdout: "a\nb\nc\n", stderr: "e\n" });
         await single.runScript({ program: "import os\nos.close(1)\nos.close(2)\nos.close(0)", timeoutMs: 5000 });
-        expect(await single.runScript({ program: "import os\nprint(input())\nos.write(2, b'!')", stdin: "next\n", timeoutMs: 5000 })).toMatchObject({ exitCode: 0, stdout: "next\n", stderr: "!" });
+        expect(await single.runScript({ program: "import os\nprint(input())\nos.write(2, b'!')", stdin: "next\n", timeoutMs: 5000 })).toMatchObject({
+          exitCode: 0,
+          stdout: "next\n",
+          stderr: "!",
+        });
       });
 
       it("ends at os._exit with its status, keeping only the output that was flushed", async () => {
@@ -504,8 +605,16 @@ export function runtimeConformance(name: string, create: (poolSize: number) => R
       });
 
       it("leaves no file, folder or module for the next program", async () => {
-        await Promise.all([0, 1].map(() => single.runScript({ program: "open('left.txt', 'w').write('secret')\nopen('/tmp/left.txt', 'w').write('secret')\nopen('helper.py', 'w').write('X = 1')", timeoutMs: 5000 })));
-        const probe = "import os, sys\nprint(sorted(os.listdir('.')), os.path.exists('/tmp/left.txt'), 'helper' in sys.modules)\ntry:\n    import helper\nexcept ImportError:\n    print('no helper')";
+        await Promise.all(
+          [0, 1].map(() =>
+            single.runScript({
+              program: "open('left.txt', 'w').write('secret')\nopen('/tmp/left.txt', 'w').write('secret')\nopen('helper.py', 'w').write('X = 1')",
+              timeoutMs: 5000,
+            }),
+          ),
+        );
+        const probe =
+          "import os, sys\nprint(sorted(os.listdir('.')), os.path.exists('/tmp/left.txt'), 'helper' in sys.modules)\ntry:\n    import helper\nexcept ImportError:\n    print('no helper')";
         const run = await single.runScript({ program: probe, timeoutMs: 5000, fetchFiles: ["left.txt"] });
         expect(run.stdout).toMatch(/^\['tmp\w+\.py'\] False False\nno helper\n$/);
         expect(run.missing).toEqual(["left.txt"]);
@@ -517,7 +626,11 @@ export function runtimeConformance(name: string, create: (poolSize: number) => R
       });
 
       it("stops at its deadline, with the output it wrote before", async () => {
-        expect(await script("print('started', flush=True)\nwhile True:\n    pass", { timeoutMs: 1000 })).toMatchObject({ exitCode: null, stdout: "started\n", stopped: { kind: "timeout" } });
+        expect(await script("print('started', flush=True)\nwhile True:\n    pass", { timeoutMs: 1000 })).toMatchObject({
+          exitCode: null,
+          stdout: "started\n",
+          stopped: { kind: "timeout" },
+        });
         const stubborn = "try:\n    while True:\n        pass\nexcept BaseException:\n    print(42)\n    import sys\n    sys.exit(0)";
         expect(await script(stubborn, { timeoutMs: 1000 })).toMatchObject({ exitCode: null, stopped: { kind: "timeout" } });
       }, 20_000);

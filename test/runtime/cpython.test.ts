@@ -19,9 +19,12 @@ describe("cpython isolation", () => {
 
   it("leaves no process behind after close", async () => {
     const childPids = () =>
-      new Set((process as unknown as { _getActiveHandles(): { pid?: number; constructor: { name: string } }[] })._getActiveHandles()
-        .filter((handle) => handle.constructor.name === "ChildProcess")
-        .map((handle) => handle.pid!));
+      new Set(
+        (process as unknown as { _getActiveHandles(): { pid?: number; constructor: { name: string } }[] })
+          ._getActiveHandles()
+          .filter((handle) => handle.constructor.name === "ChildProcess")
+          .map((handle) => handle.pid!),
+      );
     const before = childPids();
     const runtime = createCpythonRuntime({ poolSize: 2 });
     await runtime.trace({ program: "def f():\n    return 1\n", input: { kind: "call", call: "f()" } });
@@ -44,7 +47,10 @@ describe("cpython isolation", () => {
   it("survives a program that kills its fork server", async () => {
     const runtime = createCpythonRuntime({ poolSize: 1 });
     try {
-      const killer = await runtime.trace({ program: "import os, signal\ndef f():\n    os.kill(os.getppid(), signal.SIGKILL)\n", input: { kind: "call", call: "f()" } });
+      const killer = await runtime.trace({
+        program: "import os, signal\ndef f():\n    os.kill(os.getppid(), signal.SIGKILL)\n",
+        input: { kind: "call", call: "f()" },
+      });
       expect(killer.outcome.kind).toBe("crashed");
       const next = await runtime.trace({ program: "def g():\n    return 5\n", input: { kind: "call", call: "g()" } });
       expect(next.outcome.value?.repr).toBe("5");

@@ -75,7 +75,13 @@ describe("the sandbox pool's deadlines", () => {
     // Each phase reported just before its kill would come (deadline + most of the grace) re-arms
     // the next one: without a job deadline that adds up to 24.5 s. Load 5 s, two calls of 1 s,
     // three preparation phases of 5 s, twice a grace of 0.5 s: 23 s.
-    for (const [phase, budget] of [[-2, 5_000], [0, 5_000], [-3, 1_000], [1, 5_000], [-4, 1_000]] as const) {
+    for (const [phase, budget] of [
+      [-2, 5_000],
+      [0, 5_000],
+      [-3, 1_000],
+      [1, 5_000],
+      [-4, 1_000],
+    ] as const) {
       await vi.advanceTimersByTimeAsync(budget + 400);
       slot.report({ t: "start", i: phase, elapsedMs: 0 });
     }

@@ -55,7 +55,17 @@ describe("selfdebug", () => {
     // The second prompt continues the conversation: the first prompt, the model's answer, the feedback.
     expect(requests[1]!.body.messages.map((message) => message.role)).toEqual(["system", "user", "assistant", "user"]);
     expect(requests[1]!.body.messages[2]!.content).toBe(fence(harness.problems.get("fixture/sum_list")!.candidate!));
-    expect(outcomes.map(({ budget, selectedPassed, n, c, llmCalls, promptTokens, completionTokens }) => ({ budget, selectedPassed, n, c, llmCalls, promptTokens, completionTokens }))).toEqual([
+    expect(
+      outcomes.map(({ budget, selectedPassed, n, c, llmCalls, promptTokens, completionTokens }) => ({
+        budget,
+        selectedPassed,
+        n,
+        c,
+        llmCalls,
+        promptTokens,
+        completionTokens,
+      })),
+    ).toEqual([
       { budget: 1, selectedPassed: false, n: 1, c: 0, llmCalls: 1, promptTokens: 10, completionTokens: 5 },
       { budget: 2, selectedPassed: true, n: 1, c: 1, llmCalls: 2, promptTokens: 20, completionTokens: 10 },
       { budget: 3, selectedPassed: true, n: 1, c: 1, llmCalls: 2, promptTokens: 20, completionTokens: 10 },
@@ -87,7 +97,8 @@ describe("selfdebug", () => {
   });
 
   it("shows every failing public test and a runtime error with its line", async () => {
-    chooser = ({ problem, unit }) => fence(unit.round === 0 ? "def running_max(xs):\n    best = xs[0]\n    return [max(best, x) for x in xs[1:]] + None\n" : problem.reference!);
+    chooser = ({ problem, unit }) =>
+      fence(unit.round === 0 ? "def running_max(xs):\n    best = xs[0]\n    return [max(best, x) for x in xs[1:]] + None\n" : problem.reference!);
     const { attempts } = await run(createSelfDebugStrategy({ rounds: [2] }), "fixture/running_max", { feedbackKind: "tests" });
     const feedback = attempts[1]!.feedback!;
     expect(feedback.traces.map((trace) => trace.testId)).toEqual(["public-0", "public-1"]);
@@ -109,7 +120,10 @@ describe("selfdebug", () => {
     const journal = createMemoryJournal();
     const first = await run(createSelfDebugStrategy({ rounds: [3] }), "fixture/second_largest", { feedbackKind: "trace:concise", journal });
     expect(first.requests).toHaveLength(2);
-    const again = await run(createSelfDebugStrategy({ rounds: [3] }), "fixture/second_largest", { feedbackKind: "trace:concise", journal: createMemoryJournal(journal.attempts()) });
+    const again = await run(createSelfDebugStrategy({ rounds: [3] }), "fixture/second_largest", {
+      feedbackKind: "trace:concise",
+      journal: createMemoryJournal(journal.attempts()),
+    });
     expect(again.requests).toHaveLength(0);
     expect(again.outcomes).toEqual(first.outcomes);
   });
@@ -132,7 +146,10 @@ describe("feedback that compares failing runs with others", () => {
     const { attempts } = await run(createSelfDebugStrategy({ rounds: [2] }), "fixture/running_max", { feedbackKind: "trace:divergence" });
     const feedback = attempts[1]!.feedback!;
     expect(feedback.representation).toBe("divergence");
-    expect(feedback.traces.map((trace) => [trace.testId, trace.role])).toEqual([["public-1", undefined], ["public-0", "passing"]]);
+    expect(feedback.traces.map((trace) => [trace.testId, trace.role])).toEqual([
+      ["public-1", undefined],
+      ["public-0", "passing"],
+    ]);
     expect(feedback.text).toContain("Test 1: running_max([-2, -5, -1])");
     expect(feedback.text).toContain("Compared with the passing test running_max([3, 1, 4]): the same path for 5 steps.");
     expect(feedback.text).toContain("  this run: runs line 7 `out.append(best)`");
@@ -150,7 +167,11 @@ describe("feedback that compares failing runs with others", () => {
     const feedback = createFeedbackBuilder({ runtime: harness.runtime, tokenizer, budget: 2048, reference: true });
     const { attempts } = await run(createSelfDebugStrategy({ rounds: [2] }), "fixture/running_max", { feedbackKind: "trace:divergence", feedback });
     const record = attempts[1]!.feedback!;
-    expect(record.traces.map((trace) => [trace.testId, trace.role])).toEqual([["public-1", undefined], ["public-1", "reference"], ["public-0", "passing"]]);
+    expect(record.traces.map((trace) => [trace.testId, trace.role])).toEqual([
+      ["public-1", undefined],
+      ["public-1", "reference"],
+      ["public-0", "passing"],
+    ]);
     expect(record.text).toContain("Compared with the fixed program on the same input: the same steps for 2 steps.");
     expect(record.text).toContain("Values part at line 3 `best = 0`");
     expect(record.text).toContain("  best: 0 vs. None");
@@ -162,7 +183,10 @@ describe("feedback that compares failing runs with others", () => {
 describe("parallel", () => {
   const wrongZero = "def sum_list(xs):\n    return 0\n";
   const wrongNegative = "def sum_list(xs):\n    return -1\n";
-  const byChain = (programs: string[]): ProgramChooser => ({ unit }) => fence(programs[unit.chain]!);
+  const byChain =
+    (programs: string[]): ProgramChooser =>
+    ({ unit }) =>
+      fence(programs[unit.chain]!);
 
   it("draws N samples and selects by oracle, public-filter and majority vote of public outputs", async () => {
     const reference = (await harness.context("fixture/sum_list")).problem.reference!;
@@ -173,7 +197,15 @@ describe("parallel", () => {
     expect(new Set(requests.map((request) => request.body.seed)).size).toBe(4);
     expect(requests.every((request) => request.body.temperature === 0.8)).toBe(true);
     expect(attempts.map((attempt) => attempt.hiddenVerdict.passed)).toEqual([false, true, false, false]);
-    const summary = outcomes.map(({ strategy: label, budget, n, c, selected, selectedPassed, llmCalls }) => ({ label, budget, n, c, chain: selected?.chain, selectedPassed, llmCalls }));
+    const summary = outcomes.map(({ strategy: label, budget, n, c, selected, selectedPassed, llmCalls }) => ({
+      label,
+      budget,
+      n,
+      c,
+      chain: selected?.chain,
+      selectedPassed,
+      llmCalls,
+    }));
     expect(summary).toEqual([
       { label: "parallel/oracle", budget: 1, n: 1, c: 0, chain: 0, selectedPassed: false, llmCalls: 1 },
       { label: "parallel/public-filter", budget: 1, n: 1, c: 0, chain: 0, selectedPassed: false, llmCalls: 1 },
@@ -199,10 +231,18 @@ describe("parallel", () => {
 
   it("votes on prediction texts for output prediction", async () => {
     const problem = REVERSE_PROBLEM;
-    const answers = ["[ANSWER] assert f('abc') == 'abc!' [/ANSWER]", "[ANSWER] assert f('abc') == 'cba!' [/ANSWER]", "[ANSWER] assert f('abc') == \"cba!\" [/ANSWER]", "[ANSWER]'cba!'[/ANSWER]"];
+    const answers = [
+      "[ANSWER] assert f('abc') == 'abc!' [/ANSWER]",
+      "[ANSWER] assert f('abc') == 'cba!' [/ANSWER]",
+      "[ANSWER] assert f('abc') == \"cba!\" [/ANSWER]",
+      "[ANSWER]'cba!'[/ANSWER]",
+    ];
     harness.problems.set(problem.id, problem);
     chooser = ({ unit }) => answers[unit.chain]!;
-    const context = await harness.context(problem.id, { task: await loadTask("predict-output"), judge: createPredictionJudge(harness.runtime, "predict-output") });
+    const context = await harness.context(problem.id, {
+      task: await loadTask("predict-output"),
+      judge: createPredictionJudge(harness.runtime, "predict-output"),
+    });
     const { outcomes, attempts } = await createParallelStrategy({ samples: [4], selections: ["majority", "oracle"] }).run(context);
     expect(attempts.map((attempt) => attempt.answer)).toEqual(["'abc!'", "'cba!'", '"cba!"', "'cba!'"]);
     expect(attempts.map((attempt) => attempt.hiddenVerdict.passed)).toEqual([false, true, true, true]);
@@ -226,7 +266,9 @@ describe("revision", () => {
       [1, 0, false],
       [1, 1, false],
     ]);
-    const byLabel = Object.fromEntries(outcomes.map((outcome) => [`${outcome.strategy}@${outcome.budget}`, [outcome.n, outcome.c, outcome.selectedPassed, outcome.llmCalls]]));
+    const byLabel = Object.fromEntries(
+      outcomes.map((outcome) => [`${outcome.strategy}@${outcome.budget}`, [outcome.n, outcome.c, outcome.selectedPassed, outcome.llmCalls]]),
+    );
     expect(byLabel).toEqual({
       "revision/1-rounds/oracle@1": [1, 0, false, 1],
       "revision/1-rounds/public-filter@1": [1, 0, false, 1],

@@ -17,12 +17,7 @@ import { createProgramJudge, type Judge } from "../../src/scaling/judge.js";
 import type { UnitKey } from "../../src/scaling/attempt.js";
 import { type StrategyContext, deriveSeed } from "../../src/scaling/strategy.js";
 import { loadTask, type TaskName } from "../../src/tasks/task.js";
-import {
-  type ScriptedChatRequest,
-  type ScriptedOpenAiServer,
-  type ScriptedResponder,
-  startScriptedOpenAiServer,
-} from "../helpers/scripted-openai-server.js";
+import { type ScriptedChatRequest, type ScriptedOpenAiServer, type ScriptedResponder, startScriptedOpenAiServer } from "../helpers/scripted-openai-server.js";
 
 export const FIXTURES = join(import.meta.dirname, "..", "fixtures", "experiments");
 

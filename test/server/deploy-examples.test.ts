@@ -47,7 +47,10 @@ function problemWith(program: Command, argv: string[]): string | undefined {
   const sub = command.commands.find((candidate) => candidate.name() === rest[0]);
   if (sub) command = sub;
   const known = new Set(command.options.flatMap((option) => [option.long, option.short]).filter((flag) => flag !== undefined));
-  const unknown = rest.filter((word) => word.startsWith("-")).map((word) => word.split("=")[0]!).filter((flag) => !known.has(flag) && flag !== "--help");
+  const unknown = rest
+    .filter((word) => word.startsWith("-"))
+    .map((word) => word.split("=")[0]!)
+    .filter((flag) => !known.has(flag) && flag !== "--help");
   return unknown.length > 0 ? `${name}: no option ${unknown.join(", ")}` : undefined;
 }
 
@@ -62,7 +65,9 @@ describe("the deployment examples in examples/deploy", () => {
       .filter((path) => path.includes("kubernetes"))
       .flatMap((path) => documents(path) as { kind: string; metadata: { name: string } }[])
       .map((object) => `${object.kind}/${object.metadata.name}`);
-    expect(kinds).toEqual(expect.arrayContaining(["Deployment/redis", "Service/redis", "Deployment/semtrace-worker", "Deployment/semtrace-serve", "Service/semtrace-serve"]));
+    expect(kinds).toEqual(
+      expect.arrayContaining(["Deployment/redis", "Service/redis", "Deployment/semtrace-worker", "Deployment/semtrace-serve", "Service/semtrace-serve"]),
+    );
   });
 
   it("run semtrace serve bound beyond loopback, and workers on the Redis service", () => {
@@ -78,7 +83,13 @@ describe("the deployment examples in examples/deploy", () => {
   const commands = (): string[][] => [
     ...yamlFiles.flatMap((path) => documents(path).flatMap(commandLists)),
     ...readmeCommands(join(DEPLOY, "README.md")),
-    ["semtrace", ...readFileSync(join(DEPLOY, "Dockerfile"), "utf8").match(/CMD \["semtrace", (.*)\]/)![1]!.split(", ").map((word) => JSON.parse(word) as string)],
+    [
+      "semtrace",
+      ...readFileSync(join(DEPLOY, "Dockerfile"), "utf8")
+        .match(/CMD \["semtrace", (.*)\]/)![1]!
+        .split(", ")
+        .map((word) => JSON.parse(word) as string),
+    ],
   ];
 
   it("reference only commands and options the CLI has", async () => {

@@ -100,7 +100,10 @@ describe("the native API over loopback HTTP (pyodide)", () => {
     const wrong = "def add(x, y):\n    return x - y\n";
     const body = EvaluateResponseSchema.parse(await ok(post(base, "/v1/evaluate", { problem: ADD_PROBLEM, samples: [HONEST_ADD, wrong], k: [1, 2] })));
     expect(body.task_id).toBe("add");
-    expect(body.samples.map((sample) => [sample.base_status, sample.plus_status])).toEqual([["pass", "pass"], ["fail", "fail"]]);
+    expect(body.samples.map((sample) => [sample.base_status, sample.plus_status])).toEqual([
+      ["pass", "pass"],
+      ["fail", "fail"],
+    ]);
     expect(body.samples[0]!.base.tests.map((test) => test.status)).toEqual(["pass", "pass", "pass", "pass"]);
     expect(body.samples[1]!.base.tests.find((test) => test.testId === "test-0")).toMatchObject({ status: "fail", expected: "3", actual: { repr: "-1" } });
     expect(body.pass_at_k).toEqual({ base: { "pass@1": 0.5, "pass@2": 1 }, plus: { "pass@1": 0.5, "pass@2": 1 } });
@@ -116,7 +119,9 @@ describe("the native API over loopback HTTP (pyodide)", () => {
 
   it("POST /v1/evaluate reads a benchmark task from the server's data folder", async () => {
     const solution = "def add(a: int, b: int) -> int:\n    return a + b\n";
-    const body = EvaluateResponseSchema.parse(await ok(post(base, "/v1/evaluate", { benchmark: "humaneval", task_id: "HumanEval/0", samples: [solution, "def add(a, b):\n    return 5\n"] })));
+    const body = EvaluateResponseSchema.parse(
+      await ok(post(base, "/v1/evaluate", { benchmark: "humaneval", task_id: "HumanEval/0", samples: [solution, "def add(a, b):\n    return 5\n"] })),
+    );
     expect(body).toMatchObject({ task_id: "HumanEval/0", dataset: "humaneval" });
     expect(body.samples.map((sample) => sample.base_status)).toEqual(["pass", "fail"]);
     const missing = await post(base, "/v1/evaluate", { benchmark: "humaneval", task_id: "HumanEval/999", samples: [solution] });
@@ -140,7 +145,9 @@ describe("the native API over loopback HTTP (pyodide)", () => {
   }, 300_000);
 
   it("POST /v1/render renders a program and call, or a trace made earlier, within a budget", async () => {
-    const fromCall = RenderResponseSchema.parse(await ok(post(base, "/v1/render", { format: "next", program: COUNT, tests: [{ call: "count(3)", expected: "3" }] })));
+    const fromCall = RenderResponseSchema.parse(
+      await ok(post(base, "/v1/render", { format: "next", program: COUNT, tests: [{ call: "count(3)", expected: "3" }] })),
+    );
     expect(fromCall.text).toContain("count(3)");
     expect(fromCall.tokens).toBeGreaterThan(0);
     const trace = await ok(post(base, "/v1/trace", { program: COUNT, call: "count(3)" }));
@@ -173,7 +180,11 @@ describe("the native API on cpython", () => {
       const base = await app.listen({ host: "127.0.0.1", port: 0 });
       const body = JSON.stringify({ program: COUNT, call: "count(2)" });
       const send = (path: string, token?: string, payload = body) =>
-        fetch(`${base}${path}`, { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: payload });
+        fetch(`${base}${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          body: payload,
+        });
       for (const path of ["/v1/trace", "/v1/evaluate", "/v1/render"]) {
         expect((await send(path)).status, path).toBe(401);
         expect((await send(path, "wrong")).status, path).toBe(401);

@@ -28,9 +28,10 @@ const HOSTILE: Record<string, string> = {
     "import builtins\nbuiltins.SystemExit = None\nprint(int(input()) * 2)\nraise KeyboardInterrupt\n",
   "an atexit handler that prints a success word after the answer": "import atexit\natexit.register(print, 'PASS')\nprint(int(input()) * 2)\n",
   "forged harness result lines on every descriptor":
-    "import os\nline = b'{\"t\":\"result\",\"i\":0,\"result\":{\"exitCode\":0,\"stdout\":\"42\\\\n\"}}\\n{\"t\":\"done\",\"body\":{}}\\n'\n" +
+    'import os\nline = b\'{"t":"result","i":0,"result":{"exitCode":0,"stdout":"42\\\\n"}}\\n{"t":"done","body":{}}\\n\'\n' +
     "for fd in range(0, 256):\n    try:\n        os.write(fd, line)\n    except OSError:\n        pass\nos._exit(0)\n",
-  "patching the harness's own modules": "import sys\nfor name, module in list(sys.modules.items()):\n    if name.startswith('semtrace'):\n        vars(module).clear()\nprint(0)\n",
+  "patching the harness's own modules":
+    "import sys\nfor name, module in list(sys.modules.items()):\n    if name.startswith('semtrace'):\n        vars(module).clear()\nprint(0)\n",
   "swallowing every interrupt": "while True:\n    try:\n        while True:\n            pass\n    except BaseException:\n        pass\n",
   "ignoring SIGINT": "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass\n",
   "a fork bomb": "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n",
@@ -128,7 +129,13 @@ describe.each(["cpython", "pyodide"])("POST /run_code on %s, scored by a verl-st
 
   it("reports stderr, return codes and statuses field by field", async () => {
     const raised = await post(base, { code: "print('partial')\nraise ValueError('boom')", language: "python" });
-    expect(raised).toMatchObject({ status: "Failed", message: "", compile_result: null, files: {}, run_result: { status: "Finished", return_code: 1, stdout: "partial\n" } });
+    expect(raised).toMatchObject({
+      status: "Failed",
+      message: "",
+      compile_result: null,
+      files: {},
+      run_result: { status: "Finished", return_code: 1, stdout: "partial\n" },
+    });
     expect(raised.run_result?.stderr).toMatch(/^Traceback \(most recent call last\):\n.*line 2, in <module>\n.*\nValueError: boom\n$/s);
     expect(raised.run_result?.execution_time).toBeGreaterThan(0);
     const message = await post(base, { code: "import sys\nsys.exit('no answer')", language: "python" });
@@ -178,7 +185,12 @@ describe.each(["cpython", "pyodide"])("POST /run_code on %s, scored by a verl-st
 
   it("lets no request read another's input or files while both run", async () => {
     const secret = "SECRET-q9z-bxw";
-    const holder = post(base, { code: "import time\nsecret = input()\ntime.sleep(3)\nprint(len(secret))", language: "python", stdin: secret, files: { "secret.txt": base64(secret) } });
+    const holder = post(base, {
+      code: "import time\nsecret = input()\ntime.sleep(3)\nprint(len(secret))",
+      language: "python",
+      stdin: secret,
+      files: { "secret.txt": base64(secret) },
+    });
     await new Promise((resolve) => setTimeout(resolve, 500));
     const searcher = await post(base, { code: SEARCHER.replace("PLANT", "False"), language: "python" });
     // The control: the same search finds what is planted where it can look.
@@ -190,9 +202,13 @@ describe.each(["cpython", "pyodide"])("POST /run_code on %s, scored by a verl-st
 
   it("is served the same by `semtrace serve` as a process", async () => {
     const port = await freePort();
-    const child: ChildProcess = spawn(process.execPath, [join(import.meta.dirname, "../../bin/semtrace.js"), "serve", "--runtime", runtimeName, "--port", String(port), "--concurrency", "2"], {
-      stdio: ["ignore", "ignore", "pipe"],
-    });
+    const child: ChildProcess = spawn(
+      process.execPath,
+      [join(import.meta.dirname, "../../bin/semtrace.js"), "serve", "--runtime", runtimeName, "--port", String(port), "--concurrency", "2"],
+      {
+        stdio: ["ignore", "ignore", "pipe"],
+      },
+    );
     try {
       let stderr = "";
       child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));

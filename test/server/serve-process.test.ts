@@ -19,7 +19,11 @@ async function freePort(): Promise<number> {
 }
 
 function post(base: string, code: string): Promise<Response> {
-  return fetch(`${base}/run_code`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code, language: "python", run_timeout: 10 }) });
+  return fetch(`${base}/run_code`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ code, language: "python", run_timeout: 10 }),
+  });
 }
 
 describe("the semtrace serve process", () => {
@@ -47,9 +51,21 @@ describe("the semtrace serve process", () => {
       const running = async () => /semtrace_queue_depth\{state="running"\} (\d+)/.exec(await (await fetch(`${base}/metrics`)).text())?.[1];
       await expect.poll(running, { timeout: 20_000, interval: 50 }).toBe("3");
       child.kill("SIGTERM");
-      await expect.poll(() => fetch(`${base}/health`).then((response) => response.status, () => "refused"), { timeout: 5_000, interval: 50 }).not.toBe(200);
+      await expect
+        .poll(
+          () =>
+            fetch(`${base}/health`).then(
+              (response) => response.status,
+              () => "refused",
+            ),
+          { timeout: 5_000, interval: 50 },
+        )
+        .not.toBe(200);
       const answers = await Promise.all(inFlight.map(async (response) => RunCodeResponseSchema.parse(await (await response).json())));
-      expect(answers.map((answer) => [answer.status, answer.run_result?.stdout])).toEqual([["Success", "first\n"], ["Success", "second\n"]]);
+      expect(answers.map((answer) => [answer.status, answer.run_result?.stdout])).toEqual([
+        ["Success", "first\n"],
+        ["Success", "second\n"],
+      ]);
       const evaluated = EvaluateResponseSchema.parse(await (await evaluation).json());
       expect(evaluated.samples.map((sample) => sample.base_status)).toEqual(["pass"]);
       const [code] = await exited;

@@ -24,7 +24,7 @@ describe("code extraction", () => {
     const problem: Problem = {
       id: "p",
       source: { dataset: "d", version: "1" },
-      prompt: "from typing import List\n\n\ndef f(xs: List[int]) -> int:\n    \"\"\"Sum.\"\"\"\n",
+      prompt: 'from typing import List\n\n\ndef f(xs: List[int]) -> int:\n    """Sum."""\n',
       entryPoint: "f",
       tests: [],
     };

@@ -12,7 +12,13 @@ const runtime = createRuntime("pyodide", { poolSize: 1 });
 afterAll(() => runtime.close());
 
 const problem = REVERSE_PROBLEM;
-const floats: Problem = { ...problem, id: "crux/1", prompt: "def f(x):\n    return x / 2\n", reference: "def f(x):\n    return x / 2\n", tests: [{ ...problem.tests[0]!, args: "4", expected: "2.0" } as Problem["tests"][number]] };
+const floats: Problem = {
+  ...problem,
+  id: "crux/1",
+  prompt: "def f(x):\n    return x / 2\n",
+  reference: "def f(x):\n    return x / 2\n",
+  tests: [{ ...problem.tests[0]!, args: "4", expected: "2.0" } as Problem["tests"][number]],
+};
 
 describe("output prediction", () => {
   it("passes when the predicted value has the repr of the real result", async () => {

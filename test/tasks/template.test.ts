@@ -14,7 +14,7 @@ afterAll(() => rmSync(folder, { recursive: true, force: true }));
 const problem: Problem = {
   id: "p/1",
   source: { dataset: "fixture", version: "1" },
-  prompt: "def f(xs):\n    \"\"\"Sum of xs.\"\"\"\n",
+  prompt: 'def f(xs):\n    """Sum of xs."""\n',
   entryPoint: "f",
   reference: "def f(xs):\n    return sum(xs)\n",
   candidate: "def f(xs):\n    return 0\n",
@@ -23,7 +23,10 @@ const problem: Problem = {
 
 describe("prompt templates", () => {
   it("splits sections into chat messages and fills placeholders verbatim", () => {
-    const template = parsePromptTemplate("=== system ===\nBe brief.\n=== user ===\nSolve {{ prompt }} for {{entry_point}}.\n", "inline", ["prompt", "entry_point"]);
+    const template = parsePromptTemplate("=== system ===\nBe brief.\n=== user ===\nSolve {{ prompt }} for {{entry_point}}.\n", "inline", [
+      "prompt",
+      "entry_point",
+    ]);
     const messages = renderPromptTemplate(template, { prompt: "{{entry_point}} $&", entry_point: "f" });
     expect(messages).toEqual([
       { role: "system", content: "Be brief." },

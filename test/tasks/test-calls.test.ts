@@ -19,7 +19,14 @@ describe("python text scanning", () => {
 });
 
 describe("the call a test makes", () => {
-  const io = (args: string, expected?: string): TestCase => ({ kind: "io", id: "t", args, visibility: "public", group: "base", ...(expected ? { expected } : {}) });
+  const io = (args: string, expected?: string): TestCase => ({
+    kind: "io",
+    id: "t",
+    args,
+    visibility: "public",
+    group: "base",
+    ...(expected ? { expected } : {}),
+  });
 
   it("applies the entry function to the io arguments as they are: a single list argument is not wrapped again", () => {
     expect(createTestCall(io("[1, 2]", "3"), "f")).toEqual({ testId: "t", input: { kind: "call", call: "f([1, 2])" }, expected: "3" });

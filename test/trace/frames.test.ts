@@ -68,7 +68,15 @@ describe("buildCallTree", () => {
   it("nests frames under their callers", () => {
     const tree = buildCallTree(indexFrames(trace.events));
     const shape = (node: (typeof tree)[number]): unknown => [node.frame.function, node.children.map(shape)];
-    expect(tree.map(shape)).toEqual([["main", [["helper", []], ["helper", [["inner", []]]]]]]);
+    expect(tree.map(shape)).toEqual([
+      [
+        "main",
+        [
+          ["helper", []],
+          ["helper", [["inner", []]]],
+        ],
+      ],
+    ]);
   });
 });
 

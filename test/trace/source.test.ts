@@ -1,11 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  createLoopHeaderPredicate,
-  fallThroughLines,
-  isLoopHeaderText,
-  splitSourceLines,
-  statementStartLines,
-} from "../../src/trace/source.js";
+import { createLoopHeaderPredicate, fallThroughLines, isLoopHeaderText, splitSourceLines, statementStartLines } from "../../src/trace/source.js";
 
 describe("splitSourceLines", () => {
   it("normalizes CRLF and CR like Python", () => {
@@ -31,7 +25,7 @@ describe("statementStartLines", () => {
 
   it("ignores brackets, quotes and # inside strings, including triple-quoted ones", () => {
     const program = [
-      'def f():', // 1
+      "def f():", // 1
       '    """Doc with ( and \' and #', // 2
       '    still doc ]"""', // 3
       "    s = '(#'", // 4

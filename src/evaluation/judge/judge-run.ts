@@ -146,5 +146,10 @@ const LINE_BREAK = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/;
 /** `"\n".join(line.rstrip() for line in text.strip().splitlines())`, as stdout is compared. */
 export function normalizeStdout(text: string): string {
   const stripped = text.replace(EDGE_SPACE, "");
-  return stripped === "" ? "" : stripped.split(LINE_BREAK).map((line) => line.replace(TRAILING_SPACE, "")).join("\n");
+  return stripped === ""
+    ? ""
+    : stripped
+        .split(LINE_BREAK)
+        .map((line) => line.replace(TRAILING_SPACE, ""))
+        .join("\n");
 }

@@ -11,7 +11,16 @@ import { type PyValue, pythonEquals } from "../../core/python-value.js";
 export type IoOracle = "polynomial-root" | "set-equal" | "not-none";
 
 /** evalplus/eval/_special_oracle.py: outputs compared as sets, and outputs only checked for None. */
-const MBPP_OUTPUT_SET_EQ_TASKS = new Set(["similar_elements", "find_char_long", "common_in_nested_lists", "extract_singly", "larg_nnum", "intersection_array", "find_dissimilar", "Diff"]);
+const MBPP_OUTPUT_SET_EQ_TASKS = new Set([
+  "similar_elements",
+  "find_char_long",
+  "common_in_nested_lists",
+  "extract_singly",
+  "larg_nnum",
+  "intersection_array",
+  "find_dissimilar",
+  "Diff",
+]);
 const MBPP_OUTPUT_NOT_NONE_TASKS = new Set(["check_str", "text_match_three", "text_starta_endb"]);
 
 export function ioOracleFor(problem: Problem): IoOracle | undefined {

@@ -47,7 +47,10 @@ export async function readTestOracles(runtime: Runtime, entryPoint: string, text
   return texts.map((text, index) => oracleOf(text, response.runs[index]?.outcomes[0]));
 }
 
-function oracleOf(text: TextOracle, outcome: { outcome: "returned"; value: PyValue } | { outcome: "raised"; error: { type: string; message: string } } | undefined): OracleResult {
+function oracleOf(
+  text: TextOracle,
+  outcome: { outcome: "returned"; value: PyValue } | { outcome: "raised"; error: { type: string; message: string } } | undefined,
+): OracleResult {
   if (outcome === undefined) return { kind: "unreadable", reason: "reading the test's expected output did not finish" };
   if (outcome.outcome === "raised") return { kind: "unreadable", reason: `the test's expected output raises ${outcome.error.type}: ${outcome.error.message}` };
   const fields = dictFields(outcome.value);

@@ -141,10 +141,7 @@ function benchmarkOptions(source: BenchmarkSource, context: PairSourceContext) {
   };
 }
 
-async function loadCandidates(
-  source: Extract<PairSource, { kind: "candidates" | "samples" }>,
-  context: PairSourceContext,
-): Promise<MiningCandidate[]> {
+async function loadCandidates(source: Extract<PairSource, { kind: "candidates" | "samples" }>, context: PairSourceContext): Promise<MiningCandidate[]> {
   const dataDir = context.dataDir === undefined ? {} : { dataDir: context.dataDir };
   if (source.kind === "samples") {
     const problems = await loadBenchmark(source.benchmark, benchmarkOptions(source, context));
@@ -176,12 +173,7 @@ async function loadCandidates(
 }
 
 /** With a task filter, samples of other tasks are skipped; without, they are an error. */
-async function samplesCandidates(
-  problems: readonly Problem[],
-  benchmark: string,
-  path: string,
-  filtered: boolean,
-): Promise<MiningCandidate[]> {
+async function samplesCandidates(problems: readonly Problem[], benchmark: string, path: string, filtered: boolean): Promise<MiningCandidate[]> {
   const { samples, errors } = await loadSamples(path, { problems });
   if (errors.length > 0) {
     throw new ConfigError(`${path}: ${errors.length} malformed line(s)`, {
@@ -195,12 +187,14 @@ async function samplesCandidates(
     throw new ConfigError(`${path}:${unknown.lineNumber}: task ${unknown.taskId} is not in ${benchmark}`, { source: path });
   }
   const file = basename(path);
-  return samples.filter((sample) => byId.has(sample.taskId)).map((sample) => ({
-    problem: byId.get(sample.taskId) as Problem,
-    benchmark,
-    program: sample.solution,
-    origin: { kind: "samples", file, index: sample.index },
-  }));
+  return samples
+    .filter((sample) => byId.has(sample.taskId))
+    .map((sample) => ({
+      problem: byId.get(sample.taskId) as Problem,
+      benchmark,
+      program: sample.solution,
+      origin: { kind: "samples", file, index: sample.index },
+    }));
 }
 
 /** The pool's problem without its attached candidate and pool facts: one Problem per task. */

@@ -68,5 +68,8 @@ export function renderRepairTarget(fixed: string): string {
 }
 
 function trimBlock(text: string): string {
-  return text.replace(/\r\n?/g, "\n").replace(/^(?:[ \t]*\n)+/, "").trimEnd();
+  return text
+    .replace(/\r\n?/g, "\n")
+    .replace(/^(?:[ \t]*\n)+/, "")
+    .trimEnd();
 }

@@ -25,13 +25,7 @@ import { renderRepairPairsJsonl, type FailingTest, type RepairPair } from "../..
 import { createSplits, SPLIT_SLUGS } from "../../pairs/splits.js";
 import { fit } from "../../representations/fit.js";
 import { getRepresentation } from "../../representations/registry.js";
-import {
-  REPRESENTATION_NAMES,
-  type RenderInput,
-  type RenderTest,
-  type Representation,
-  type RepresentationName,
-} from "../../representations/representation.js";
+import { REPRESENTATION_NAMES, type RenderInput, type RenderTest, type Representation, type RepresentationName } from "../../representations/representation.js";
 import { isFailing } from "../../representations/test-facts.js";
 import type { PromptTemplate } from "../../tasks/template.js";
 import { loadTokenizer, type Tokenizer } from "../../representations/tokenizers/index.js";
@@ -213,13 +207,7 @@ function renderChats(input: RenderInput, chatFor: (feedback: string) => SftMessa
   return chats;
 }
 
-function fitted(
-  representation: Representation,
-  input: RenderInput,
-  config: SftBuildConfig,
-  budget: number,
-  tokenizer: Tokenizer,
-): string | undefined {
+function fitted(representation: Representation, input: RenderInput, config: SftBuildConfig, budget: number, tokenizer: Tokenizer): string | undefined {
   if (budget <= 0) return undefined;
   const result = fit(representation, input, config.prompt.render, budget, tokenizer);
   return result.ok ? result.rendering.text : undefined;
@@ -290,15 +278,18 @@ async function writeBuild(kept: PreparedPair[], context: WriteContext): Promise<
     pairCounts,
     droppedPairs: context.dropped,
     tokenCounts: Object.fromEntries(
-      context.representations.map((representation) => [
-        representation,
-        kept.map((prepared) => prepared.chats.get(representation)?.tokens ?? 0),
-      ]),
+      context.representations.map((representation) => [representation, kept.map((prepared) => prepared.chats.get(representation)?.tokens ?? 0)]),
     ),
     similarities: kept.map((prepared) => prepared.pair.similarity),
   });
   await writeManifest(join(outDir, "manifest.json"), manifest);
-  const files = [...written.map((path) => relative(outDir, path).split(sep).join("/")), "pairs.jsonl", "splits.json", "dropped-pairs.jsonl", "manifest.json"].sort();
+  const files = [
+    ...written.map((path) => relative(outDir, path).split(sep).join("/")),
+    "pairs.jsonl",
+    "splits.json",
+    "dropped-pairs.jsonl",
+    "manifest.json",
+  ].sort();
   return {
     task: "repair",
     collectedPairs: context.collected,

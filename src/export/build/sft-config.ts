@@ -81,82 +81,91 @@ const limitsSchema = z.strictObject({
   memoryMb: z.int().positive().optional(),
 });
 
-const sftBuildConfigObject = z
-  .strictObject({
-    version: z.literal(SFT_BUILD_CONFIG_VERSION),
-    task: z.enum(SFT_TASKS).default("repair").describe("repair: buggy program + feedback → fix; trace-prediction: program + input → its execution"),
-    seed: z.int().min(0).max(0xffffffff).default(42),
-    dataDir: z.string().min(1).optional().describe("data folder; the --data-dir flag takes precedence"),
-    sources: z.array(pairSourceSchema).min(1),
-    mining: z
-      .strictObject({
-        keep: z.array(z.enum(FAILURE_KINDS)).min(1).default([...DEFAULT_KEPT_KINDS]),
-        fix: z.enum(FIX_STRATEGIES).default("reference"),
-        fallbackToReference: z.boolean().default(false),
-        tests: z.enum(["hidden", "public", "all"]).default("hidden").describe("tests that judge a program"),
-      })
-      .prefault({}),
-    evaluation: z
-      .strictObject({ timeoutFactor: z.number().positive().default(4), minTimeoutMs: z.int().positive().default(1000) })
-      .prefault({}),
-    runtime: z
-      .strictObject({
-        name: z.enum(["pyodide", "cpython"]).default("pyodide"),
-        poolSize: z.int().positive().optional(),
-        limits: limitsSchema.prefault({}),
-      })
-      .prefault({}),
-    representations: z
-      .union([z.literal("all"), z.array(z.enum(REPRESENTATION_NAMES)).min(1)])
-      .default("all"),
-    splits: z.array(z.enum(SPLIT_NAMES)).min(1).default([...SPLIT_NAMES]),
-    prompt: z
-      .strictObject({
-        template: z.string().min(1).optional().describe("repair prompt template file (tasks template format); default: the built-in repair-sft template"),
-        tracedTests: z.int().min(1).default(3).describe("failing tests traced per pair (k)"),
-        render: renderOptionsSchema.default({}),
-        fit: z.boolean().default(true).describe("shrink each rendering to fit the cutoff before giving up on a pair"),
-        reference: z
-          .boolean()
-          .default(false)
-          .describe("trace the fixed program on the failing inputs for representations that compare with it (divergence); its values come from the target"),
-      })
-      .prefault({}),
-    cutoff: z
-      .strictObject({
-        tokens: z.int().positive().default(2048),
-        tokenizer: z.string().min(1).default("o200k_base"),
-        countTarget: z.boolean().default(false).describe("count the target's tokens too (trace-prediction always counts them)"),
-      })
-      .prefault({}),
-    rationale: z
-      .strictObject({
-        file: z.string().min(1).optional().describe("JSONL of {pairId, rationale}; default: the pairs' own rationale field"),
-        position: z.enum(["prompt", "target"]).default("target"),
-        missing: z.enum(["drop", "keep"]).default("drop").describe("a pair without a rationale is dropped, or kept without"),
-      })
-      .optional(),
-    tracePrediction: z
-      .strictObject({
-        formats: z.array(z.enum(TRACE_TARGET_FORMATS)).min(1).default([...TRACE_TARGET_FORMATS]).describe("target formats, one dataset each"),
-        maxSteps: z.int().positive().default(300).describe("an execution with more trace events is dropped"),
-        testFraction: z.number().min(0).max(1).default(0.1).describe("share of programs held out as the test split"),
-        template: z.string().min(1).optional().describe("prompt template file ({{program}}, {{call}}, {{format}}); default: the built-in trace-prediction-sft template"),
-      })
-      .prefault({}),
-    export: z
-      .strictObject({
-        llamaFactory: z
-          .strictObject({
-            datasetDirectory: z.string().min(1).optional().describe("dataset_dir in the training YAMLs; default: the output folder"),
-            training: llamaFactoryTrainingOptionsSchema.optional(),
-          })
-          .prefault({}),
-        openai: z.boolean().default(true),
-        trl: z.union([z.literal(false), z.strictObject({ variant: z.enum(TRL_VARIANTS).default("messages") })]).default({ variant: "messages" }),
-      })
-      .prefault({}),
-  });
+const sftBuildConfigObject = z.strictObject({
+  version: z.literal(SFT_BUILD_CONFIG_VERSION),
+  task: z.enum(SFT_TASKS).default("repair").describe("repair: buggy program + feedback → fix; trace-prediction: program + input → its execution"),
+  seed: z.int().min(0).max(0xffffffff).default(42),
+  dataDir: z.string().min(1).optional().describe("data folder; the --data-dir flag takes precedence"),
+  sources: z.array(pairSourceSchema).min(1),
+  mining: z
+    .strictObject({
+      keep: z
+        .array(z.enum(FAILURE_KINDS))
+        .min(1)
+        .default([...DEFAULT_KEPT_KINDS]),
+      fix: z.enum(FIX_STRATEGIES).default("reference"),
+      fallbackToReference: z.boolean().default(false),
+      tests: z.enum(["hidden", "public", "all"]).default("hidden").describe("tests that judge a program"),
+    })
+    .prefault({}),
+  evaluation: z.strictObject({ timeoutFactor: z.number().positive().default(4), minTimeoutMs: z.int().positive().default(1000) }).prefault({}),
+  runtime: z
+    .strictObject({
+      name: z.enum(["pyodide", "cpython"]).default("pyodide"),
+      poolSize: z.int().positive().optional(),
+      limits: limitsSchema.prefault({}),
+    })
+    .prefault({}),
+  representations: z.union([z.literal("all"), z.array(z.enum(REPRESENTATION_NAMES)).min(1)]).default("all"),
+  splits: z
+    .array(z.enum(SPLIT_NAMES))
+    .min(1)
+    .default([...SPLIT_NAMES]),
+  prompt: z
+    .strictObject({
+      template: z.string().min(1).optional().describe("repair prompt template file (tasks template format); default: the built-in repair-sft template"),
+      tracedTests: z.int().min(1).default(3).describe("failing tests traced per pair (k)"),
+      render: renderOptionsSchema.default({}),
+      fit: z.boolean().default(true).describe("shrink each rendering to fit the cutoff before giving up on a pair"),
+      reference: z
+        .boolean()
+        .default(false)
+        .describe("trace the fixed program on the failing inputs for representations that compare with it (divergence); its values come from the target"),
+    })
+    .prefault({}),
+  cutoff: z
+    .strictObject({
+      tokens: z.int().positive().default(2048),
+      tokenizer: z.string().min(1).default("o200k_base"),
+      countTarget: z.boolean().default(false).describe("count the target's tokens too (trace-prediction always counts them)"),
+    })
+    .prefault({}),
+  rationale: z
+    .strictObject({
+      file: z.string().min(1).optional().describe("JSONL of {pairId, rationale}; default: the pairs' own rationale field"),
+      position: z.enum(["prompt", "target"]).default("target"),
+      missing: z.enum(["drop", "keep"]).default("drop").describe("a pair without a rationale is dropped, or kept without"),
+    })
+    .optional(),
+  tracePrediction: z
+    .strictObject({
+      formats: z
+        .array(z.enum(TRACE_TARGET_FORMATS))
+        .min(1)
+        .default([...TRACE_TARGET_FORMATS])
+        .describe("target formats, one dataset each"),
+      maxSteps: z.int().positive().default(300).describe("an execution with more trace events is dropped"),
+      testFraction: z.number().min(0).max(1).default(0.1).describe("share of programs held out as the test split"),
+      template: z
+        .string()
+        .min(1)
+        .optional()
+        .describe("prompt template file ({{program}}, {{call}}, {{format}}); default: the built-in trace-prediction-sft template"),
+    })
+    .prefault({}),
+  export: z
+    .strictObject({
+      llamaFactory: z
+        .strictObject({
+          datasetDirectory: z.string().min(1).optional().describe("dataset_dir in the training YAMLs; default: the output folder"),
+          training: llamaFactoryTrainingOptionsSchema.optional(),
+        })
+        .prefault({}),
+      openai: z.boolean().default(true),
+      trl: z.union([z.literal(false), z.strictObject({ variant: z.enum(TRL_VARIANTS).default("messages") })]).default({ variant: "messages" }),
+    })
+    .prefault({}),
+});
 
 export const sftBuildConfigSchema = sftBuildConfigObject.superRefine(checkSources).meta({ title: "semtrace SFT build config" });
 

@@ -175,7 +175,13 @@ function summarize(files: { file: string; targets: Target[] }[], runs: Map<strin
     targets.forEach((target, index) => {
       const verdict = target.run?.verdict;
       if (verdict?.passed === true) passed += 1;
-      else failures.push({ file, index, pairId: target.pair.id, verdict: verdict === undefined ? "no Python code block in the target" : describeVerdict(verdict) });
+      else
+        failures.push({
+          file,
+          index,
+          pairId: target.pair.id,
+          verdict: verdict === undefined ? "no Python code block in the target" : describeVerdict(verdict),
+        });
     });
     return { file, targets: targets.length, passed };
   });
@@ -230,7 +236,9 @@ async function verifyTracePrediction(outDir: string, config: SftBuildConfig, opt
       }),
     ),
   );
-  const runtime = options.runtime ?? createRuntime(options.runtimeName ?? config.runtime.name, config.runtime.poolSize === undefined ? {} : { poolSize: config.runtime.poolSize });
+  const runtime =
+    options.runtime ??
+    createRuntime(options.runtimeName ?? config.runtime.name, config.runtime.poolSize === undefined ? {} : { poolSize: config.runtime.poolSize });
   try {
     const limit = pLimit(CONCURRENCY);
     let done = 0;
@@ -254,7 +262,14 @@ async function verifyTracePrediction(outDir: string, config: SftBuildConfig, opt
       return { file, targets: targets.length, passed: targets.length - failures.filter((failure) => failure.file === file).length };
     });
     const targets = perFile.reduce((sum, file) => sum + file.targets, 0);
-    return { files: perFile, targets, passed: targets - failures.length, programs: traces.size, retried: { timeoutMultiple: RETRY_TIMEOUT_MULTIPLE, runs: [] }, failures };
+    return {
+      files: perFile,
+      targets,
+      passed: targets - failures.length,
+      programs: traces.size,
+      retried: { timeoutMultiple: RETRY_TIMEOUT_MULTIPLE, runs: [] },
+      failures,
+    };
   } finally {
     if (options.runtime === undefined) await runtime.close();
   }
@@ -273,7 +288,8 @@ async function readSharegptTargets(outDir: string, file: string, count: number):
   if (lines.length !== count) throw new ConfigError(`${path} holds ${lines.length} records but splits.json lists ${count} for it`, { source: path });
   return lines.map((line) => {
     const record = line.ok ? sharegptRecordSchema.safeParse(line.value) : undefined;
-    if (record === undefined || !record.success) throw new ConfigError(`${path}:${line.lineNumber}: not a sharegpt record${line.ok ? "" : ` (${line.error})`}`, { source: path });
+    if (record === undefined || !record.success)
+      throw new ConfigError(`${path}:${line.lineNumber}: not a sharegpt record${line.ok ? "" : ` (${line.error})`}`, { source: path });
     return record.data.conversations.findLast((message) => message.from === "gpt")?.value ?? "";
   });
 }
@@ -318,7 +334,12 @@ async function loadProblems(
   for (const benchmark of new Set(pairs.map((pair) => pair.benchmark))) {
     const sources = config.sources.flatMap((source) =>
       (source.kind === "samples" || source.kind === "mutation") && source.benchmark === benchmark
-        ? [{ ...(source.benchmarkFile === undefined ? {} : { path: resolveConfigPath(directory, source.benchmarkFile) }), ...(source.split === undefined ? {} : { split: source.split }) }]
+        ? [
+            {
+              ...(source.benchmarkFile === undefined ? {} : { path: resolveConfigPath(directory, source.benchmarkFile) }),
+              ...(source.split === undefined ? {} : { split: source.split }),
+            },
+          ]
         : [],
     );
     for (const source of sources.length > 0 ? sources : [{}]) {
@@ -342,7 +363,10 @@ async function readText(outDir: string, file: string): Promise<string> {
   try {
     return await readFile(path, "utf8");
   } catch (error) {
-    throw new ConfigError(`cannot read ${path}: ${errorMessage(error)}; is ${outDir} the output folder of \`semtrace sft build\`?`, { source: path, cause: error });
+    throw new ConfigError(`cannot read ${path}: ${errorMessage(error)}; is ${outDir} the output folder of \`semtrace sft build\`?`, {
+      source: path,
+      cause: error,
+    });
   }
 }
 

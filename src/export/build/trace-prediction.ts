@@ -37,7 +37,15 @@ import type { SftDataset, SftExample, SftMessage } from "../sft-example.js";
 import { writeTrlExport } from "../trl.js";
 import { resolveConfigPath, type PairSource, type SftBuildConfig } from "./sft-config.js";
 import type { SftBuildOptions, SftBuildResult } from "./sft-build.js";
-import { FORMAT_INSTRUCTIONS, FRAMES_HEADER, TRACE_TARGET_FORMATS, renderTarget, replayTarget, unusableTrace, type TraceTargetFormat } from "./trace-targets.js";
+import {
+  FORMAT_INSTRUCTIONS,
+  FRAMES_HEADER,
+  TRACE_TARGET_FORMATS,
+  renderTarget,
+  replayTarget,
+  unusableTrace,
+  type TraceTargetFormat,
+} from "./trace-targets.js";
 
 export const DEFAULT_TRACE_PREDICTION_TEMPLATE_PATH = fileURLToPath(new URL("../../tasks/templates/trace-prediction-sft.md.tmpl", import.meta.url));
 export const TRACE_PREDICTION_TEMPLATE_VARIABLES = ["program", "call", "format"] as const;
@@ -102,13 +110,23 @@ export async function buildTracePredictionDataset(config: SftBuildConfig, runtim
 export async function loadTracePredictionTemplate(path: string = DEFAULT_TRACE_PREDICTION_TEMPLATE_PATH): Promise<PromptTemplate> {
   const template = await loadPromptTemplate(path, TRACE_PREDICTION_TEMPLATE_VARIABLES);
   const missing = ["program", "call"].filter((name) => !template.variables.includes(name));
-  if (missing.length > 0) throw new ConfigError(`${template.source}: the trace-prediction template must contain ${missing.map((name) => `{{${name}}}`).join(" and ")}`, { source: template.source });
-  if (template.sections.at(-1)?.role !== "user") throw new ConfigError(`${template.source}: the trace-prediction template must end with a user section; the target is the answer to it`, { source: template.source });
+  if (missing.length > 0)
+    throw new ConfigError(`${template.source}: the trace-prediction template must contain ${missing.map((name) => `{{${name}}}`).join(" and ")}`, {
+      source: template.source,
+    });
+  if (template.sections.at(-1)?.role !== "user")
+    throw new ConfigError(`${template.source}: the trace-prediction template must end with a user section; the target is the answer to it`, {
+      source: template.source,
+    });
   return template;
 }
 
 /** The calls to trace, in source and problem order (ids are `<problem id>@<test id>`), and the problems that give none, by reason. */
-async function collectExecutions(config: SftBuildConfig, directory: string, dataDir: string | undefined): Promise<{ executions: ExecutionRecord[]; skipped: Record<string, number> }> {
+async function collectExecutions(
+  config: SftBuildConfig,
+  directory: string,
+  dataDir: string | undefined,
+): Promise<{ executions: ExecutionRecord[]; skipped: Record<string, number> }> {
   const executions: ExecutionRecord[] = [];
   const skipped: Record<string, number> = {};
   for (const source of config.sources) {
@@ -140,7 +158,13 @@ function executionsOf(problem: Problem, source: ProgramsSource, seed: number): E
   if (inputs.length === 0) return "no-io-test";
   const random = createRandom((seed + Number.parseInt(sha256(problem.id).slice(0, 8), 16)) % 0x1_0000_0000);
   const [chosen] = sampleInOrder(inputs, Math.min(source.inputsPerProgram, inputs.length), random);
-  return chosen.map((test) => ({ id: `${problem.id}@${test.id}`, benchmark: source.benchmark, problemId: problem.id, program, call: `${problem.entryPoint}(${test.args})` }));
+  return chosen.map((test) => ({
+    id: `${problem.id}@${test.id}`,
+    benchmark: source.benchmark,
+    problemId: problem.id,
+    program,
+    call: `${problem.entryPoint}(${test.args})`,
+  }));
 }
 
 async function prepareExecution(execution: ExecutionRecord, context: Context): Promise<Kept | { dropped: string }> {
@@ -160,7 +184,12 @@ async function prepareExecution(execution: ExecutionRecord, context: Context): P
   return { execution, chats, python: trace.runtime.python };
 }
 
-export function tracePredictionMessages(template: PromptTemplate, execution: Pick<ExecutionRecord, "program" | "call">, format: TraceTargetFormat, target: string): SftMessage[] {
+export function tracePredictionMessages(
+  template: PromptTemplate,
+  execution: Pick<ExecutionRecord, "program" | "call">,
+  format: TraceTargetFormat,
+  target: string,
+): SftMessage[] {
   const prompt = renderPromptTemplate(template, { program: numberLines(execution.program), call: execution.call, format: FORMAT_INSTRUCTIONS[format] });
   return [...prompt.map((message) => ({ ...message })), { role: "assistant", content: target }];
 }
@@ -188,7 +217,9 @@ async function writeBuild(unsorted: Kept[], context: WriteContext): Promise<SftB
   const { config, outDir } = context;
   const kept = [...unsorted].sort((a, b) => compare(a.execution.id, b.execution.id));
   const splitOf = splitPrograms(kept, config.seed, config.tracePrediction.testFraction);
-  const members = Object.fromEntries(TRACE_PREDICTION_SPLITS.map((split) => [split, kept.filter(({ execution }) => splitOf.get(programKey(execution)) === split)]));
+  const members = Object.fromEntries(
+    TRACE_PREDICTION_SPLITS.map((split) => [split, kept.filter(({ execution }) => splitOf.get(programKey(execution)) === split)]),
+  );
   const datasets: SftDataset[] = context.formats.flatMap((format) =>
     TRACE_PREDICTION_SPLITS.map((split) => ({
       representation: format,
@@ -233,7 +264,16 @@ async function writeBuild(unsorted: Kept[], context: WriteContext): Promise<SftB
     "trace-formats.md",
     "manifest.json",
   ].sort();
-  return { task: "trace-prediction", collectedPairs: context.collected, keptPairs: kept.length, splits: splitCounts, representations: context.formats, dropped: context.dropped, files, manifest };
+  return {
+    task: "trace-prediction",
+    collectedPairs: context.collected,
+    keptPairs: kept.length,
+    splits: splitCounts,
+    representations: context.formats,
+    dropped: context.dropped,
+    files,
+    manifest,
+  };
 }
 
 function compare(a: string, b: string): number {
@@ -260,8 +300,8 @@ const FORMAT_DOCUMENTS: Readonly<Record<TraceTargetFormat, string>> = {
     "`Line N raises Type: message.`, `Line N: f returns value.` and `Line N: f stops, the exception propagates.` Call depths are implied as in the scratchpad.",
   frames:
     `Compact, CWM-like: the header line \`${FRAMES_HEADER}\`, then one line per step, with the frame's depth (0: the called function) and values as JSON strings:\n\n` +
-    "- `C depth function line {\"arg\": \"repr\", ...}`: a call, at the `def` line, with its arguments;\n" +
-    "- `L depth line {\"name\": \"repr\", ...}`: a line that ran, with the variables it changed;\n" +
-    "- `R depth line \"repr\"`: a return with its value; `R depth line null`: the frame ends by an exception;\n" +
-    "- `E depth line \"Type: message\"`: an exception raised (or passing through) at that line.",
+    '- `C depth function line {"arg": "repr", ...}`: a call, at the `def` line, with its arguments;\n' +
+    '- `L depth line {"name": "repr", ...}`: a line that ran, with the variables it changed;\n' +
+    '- `R depth line "repr"`: a return with its value; `R depth line null`: the frame ends by an exception;\n' +
+    '- `E depth line "Type: message"`: an exception raised (or passing through) at that line.',
 };

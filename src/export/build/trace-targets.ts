@@ -252,7 +252,11 @@ function splitOutsideValues(text: string, isSeparator: (index: number) => boolea
 }
 
 function programLines(program: string): string[] {
-  return program.replace(/\r\n?/g, "\n").trimEnd().split("\n").map((line) => line.trimEnd());
+  return program
+    .replace(/\r\n?/g, "\n")
+    .trimEnd()
+    .split("\n")
+    .map((line) => line.trimEnd());
 }
 
 // --- monologue ---
@@ -269,7 +273,9 @@ function renderMonologue(trace: Trace, program: string): string {
         case "line":
           return `Line ${step.line} \`${sources[step.line - 1]!.trim()}\`: ${step.values.length === 0 ? "no change" : renderBindings(step.values, " = ")}.`;
         case "return":
-          return step.value === null ? `Line ${step.line}: ${event.function} stops, the exception propagates.` : `Line ${step.line}: ${event.function} returns ${step.value}.`;
+          return step.value === null
+            ? `Line ${step.line}: ${event.function} stops, the exception propagates.`
+            : `Line ${step.line}: ${event.function} returns ${step.value}.`;
         case "exception":
           return `Line ${step.line} raises ${step.error}.`;
       }

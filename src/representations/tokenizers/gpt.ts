@@ -12,8 +12,7 @@ export function isGptEncodingName(name: string): name is GptEncodingName {
 const AS_TEXT = { disallowedSpecial: new Set<string>() };
 
 export async function loadGptTokenizer(name: GptEncodingName): Promise<Tokenizer> {
-  const encoding =
-    name === "o200k_base" ? await import("gpt-tokenizer/encoding/o200k_base") : await import("gpt-tokenizer/encoding/cl100k_base");
+  const encoding = name === "o200k_base" ? await import("gpt-tokenizer/encoding/o200k_base") : await import("gpt-tokenizer/encoding/cl100k_base");
   return {
     name,
     count: (text) => encoding.encode(text, AS_TEXT).length,

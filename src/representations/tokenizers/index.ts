@@ -32,9 +32,7 @@ function load(nameOrPath: string, key: string): Promise<Tokenizer> {
   if (isGptEncodingName(nameOrPath)) return loadGptTokenizer(nameOrPath);
   if (!existsSync(key)) {
     return Promise.reject(
-      new ConfigError(
-        `unknown tokenizer "${nameOrPath}": expected ${GPT_ENCODINGS.join(" or ")}, or the path of a tokenizer.json (or its folder)`,
-      ),
+      new ConfigError(`unknown tokenizer "${nameOrPath}": expected ${GPT_ENCODINGS.join(" or ")}, or the path of a tokenizer.json (or its folder)`),
     );
   }
   return loadHuggingFaceTokenizer(key);

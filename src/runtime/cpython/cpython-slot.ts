@@ -66,7 +66,12 @@ export class CpythonSlot implements SandboxSlot {
       const payload = Buffer.from(payloadJson(job, !kept));
       const header = {
         cmd: "run",
-        job: { id, kind: job.kind, cpuSeconds: Math.ceil(jobBudgetMs(job) / 1000) + CPU_SLACK_SECONDS, ...(kept ? { shared: { field: job.shared!.field, key: job.shared!.key } } : {}) },
+        job: {
+          id,
+          kind: job.kind,
+          cpuSeconds: Math.ceil(jobBudgetMs(job) / 1000) + CPU_SLACK_SECONDS,
+          ...(kept ? { shared: { field: job.shared!.field, key: job.shared!.key } } : {}),
+        },
         bytes: payload.length,
       };
       this.send(header, payload);
