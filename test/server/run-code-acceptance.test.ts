@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FastifyInstance } from "fastify";
@@ -8,6 +7,7 @@ import { createRuntime } from "../../src/runtime/index.js";
 import type { Runtime } from "../../src/runtime/runtime.js";
 import { RunCodeResponseSchema, type RunCodeResponse } from "../../src/server/run-code.js";
 import { buildServer } from "../../src/server/server.js";
+import { freePort } from "../helpers/free-port.js";
 import { allCorrect, checkCorrectness } from "../helpers/verl-style-client.js";
 
 /** A stdin problem: double the number read. Several inputs, so that no constant answer passes. */
@@ -80,16 +80,6 @@ async function post(base: string, body: unknown): Promise<RunCodeResponse> {
   const response = await fetch(`${base}/run_code`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
   expect(response.status).toBe(200);
   return RunCodeResponseSchema.parse(await response.json());
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const address = server.address();
-  server.close();
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
 }
 
 describe.each(["cpython", "pyodide"])("POST /run_code on %s, scored by a verl-style client", (runtimeName) => {

@@ -1,22 +1,13 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { createServer } from "node:net";
 import { join } from "node:path";
+import { freePort } from "../helpers/free-port.js";
 import { describe, expect, it } from "vitest";
 import { EvaluateResponseSchema } from "../../src/server/native-api.js";
 import { RunCodeResponseSchema } from "../../src/server/run-code.js";
 import { createFixtureDataDir } from "../datasets/fixture-data.js";
 
 const BIN = join(import.meta.dirname, "../../bin/semtrace.js");
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const address = server.address();
-  server.close();
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
 
 function post(base: string, code: string): Promise<Response> {
   return fetch(`${base}/run_code`, {
