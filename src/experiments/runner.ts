@@ -27,7 +27,7 @@ import { createStrategy } from "../scaling/registry.js";
 import type { BudgetOutcome } from "../scaling/strategy.js";
 import { loadFewShotExamples, renderFewShotPrefix } from "../tasks/few-shot.js";
 import { REASON_TASK_OF, type Task, isReasonTask, loadTask } from "../tasks/task.js";
-import { type Cell, type RunConfig, planExperiment } from "./plan.js";
+import { type Cell, type ExperimentPlan, type RunConfig, planExperiment } from "./plan.js";
 import { type CellKey, type RunStore, openRunStore } from "./run-store.js";
 import { type ExperimentSpec, type LoadedExperimentSpec, type ModelSpec, hashExperimentSpec, loadExperimentSpec, strategyLabel } from "./spec.js";
 
@@ -76,12 +76,7 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunS
   const log = options.onLog ?? (() => {});
   const store = openRunStore(options.outDir);
   try {
-    store.claim(loaded.hash, stableStringify(loaded.spec));
-    const problems = await loadProblems(loaded, options.dataDir);
-    const plan = planExperiment(
-      loaded.spec,
-      problems.map((problem) => problem.id),
-    );
+    const { problems, plan } = await claimAndPlan(loaded, store, options.dataDir);
     log(
       `${loaded.spec.name}: ${problems.length} tasks × ${plan.configs.length} configurations × ${loaded.spec.seeds.length} seed(s) = ${plan.cells.length} cells`,
     );
@@ -89,6 +84,23 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunS
   } finally {
     store.close();
   }
+}
+
+/** Claims the run store for the spec (refused when it holds another spec's run) and plans the spec's cells over its problems. */
+export async function claimAndPlan(
+  loaded: LoadedExperimentSpec,
+  store: RunStore,
+  dataDir: string | undefined,
+): Promise<{ problems: Problem[]; plan: ExperimentPlan }> {
+  store.claim(loaded.hash, stableStringify(loaded.spec));
+  const problems = await loadProblems(loaded, dataDir);
+  return {
+    problems,
+    plan: planExperiment(
+      loaded.spec,
+      problems.map((problem) => problem.id),
+    ),
+  };
 }
 
 /** The spec with `--benchmark-file` in place of its benchmark path (and the hash of that spec). */

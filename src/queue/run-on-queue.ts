@@ -18,8 +18,8 @@ import {
   type RunResources,
   type RunSummary,
   cellKey,
+  claimAndPlan,
   closeResources,
-  loadProblems,
   openResources,
   runCell,
   withBenchmarkFile,
@@ -41,12 +41,7 @@ export async function runExperimentOnQueue(options: RunOnQueueOptions): Promise<
   const loaded = withBenchmarkFile(await loadExperimentSpec(options.specPath), options.benchmarkFile);
   const store = openRunStore(options.outDir);
   try {
-    store.claim(loaded.hash, stableStringify(loaded.spec));
-    const problems = await loadProblems(loaded, options.dataDir);
-    const plan = planExperiment(
-      loaded.spec,
-      problems.map((problem) => problem.id),
-    );
+    const { problems, plan } = await claimAndPlan(loaded, store, options.dataDir);
     options.onLog?.(`${loaded.spec.name}: ${plan.cells.length} cells through the queue ${queueName(loaded.spec.runtime.name)}`);
     const progress: RunProgress = { total: plan.cells.length, done: 0, resumed: 0, failed: 0 };
     const jobs = cellJobs(plan.cells, problems, loaded, store, options.dataDir, progress);
